@@ -89,7 +89,7 @@ def make_demo_clip(
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "pipe:0",
             "-i", str(speech),
             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "96k", "-shortest", "-movflags", "+faststart", str(out),
+            "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", str(out),
         ]  # fmt: skip
         process = subprocess.Popen(args, stdin=subprocess.PIPE)  # noqa: S603
         assert process.stdin is not None  # noqa: S101 - Popen with stdin=PIPE always sets it

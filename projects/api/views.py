@@ -65,6 +65,7 @@ class MembershipListView(APIView):
 
 
 class MembershipDetailView(APIView):
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, project_id: int, membership_id: int) -> Response:
         project = project_for(user=request.user, project_id=project_id, capability=Capability.MANAGE_MEMBERS)
         get_object_or_404(project.memberships, pk=membership_id).delete()
