@@ -18,7 +18,8 @@ class ProjectSerializer(serializers.ModelSerializer):
         return roles.get(project.pk)
 
     def get_asset_count(self, project: Project) -> int:
-        return project.assets.count()
+        annotated = getattr(project, "asset_count", None)
+        return annotated if annotated is not None else project.assets.count()
 
 
 class MembershipSerializer(serializers.ModelSerializer):

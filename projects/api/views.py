@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from projects.models import Membership
 from projects.permissions import Capability
-from projects.selectors import project_list_for_user
+from projects.selectors import project_list_with_counts
 from projects.services import membership_set, project_create
 
 from .access import project_for
@@ -25,7 +25,7 @@ def _roles_for(user) -> dict[int, str]:
 class ProjectListView(APIView):
     @extend_schema(responses=ProjectSerializer(many=True))
     def get(self, request: Request) -> Response:
-        projects = project_list_for_user(user=request.user)
+        projects = project_list_with_counts(user=request.user)
         context = {"roles": _roles_for(request.user)}
         return Response(ProjectSerializer(projects, many=True, context=context).data)
 
