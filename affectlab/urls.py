@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_patterns = [
     path("", include("projects.api.urls")),
     path("", include("ingest.api.urls")),
+    path("", include("annotation.api.urls")),
 ]
 
 urlpatterns = [
