@@ -1,0 +1,122 @@
+/** One project: the upload zone (for roles that may upload) and the live asset table. */
+
+import { AssetTable } from "../assets";
+import { ApiError, getJson } from "../api";
+import { byId } from "../dom";
+import { Player } from "../player";
+import { UPLOAD_ROLES, type Project } from "../types";
+import { UploadQueue } from "../uploads";
+
+const ROLE_LABELS: Record<string, string> = {
+  owner: "Owner",
+  manager: "Manager",
+  annotator: "Annotator",
+  reviewer: "Reviewer",
+};
+
+/** Files from a drop, leaving out folders (which browsers list as files that cannot be read). */
+function droppedFiles(transfer: DataTransfer): File[] {
+  const files: File[] = [];
+  const items = [...transfer.items];
+  if (items.length && typeof items[0]?.webkitGetAsEntry === "function") {
+    for (const item of items) {
+      if (item.kind !== "file" || item.webkitGetAsEntry()?.isDirectory) continue;
+      const file = item.getAsFile();
+      if (file) files.push(file);
+    }
+    return files;
+  }
+  return [...transfer.files];
+}
+
+function carriesFiles(event: DragEvent): boolean {
+  return [...(event.dataTransfer?.types ?? [])].includes("Files");
+}
+
+function wireDropZone(zone: HTMLElement, input: HTMLInputElement, queue: UploadQueue): void {
+  const openPicker = () => input.click();
+  zone.addEventListener("click", openPicker);
+  zone.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      openPicker();
+    }
+  });
+  input.addEventListener("change", () => {
+    if (input.files?.length) queue.add([...input.files]);
+    input.value = "";
+  });
+  zone.addEventListener("dragenter", (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragover", (event) => {
+    if (!carriesFiles(event) || !event.dataTransfer) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", (event) => {
+    if (!(event.relatedTarget instanceof Node && zone.contains(event.relatedTarget))) zone.classList.remove("dragging");
+  });
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    if (event.dataTransfer) queue.add(droppedFiles(event.dataTransfer));
+  });
+  // A file dropped beside the zone must not make the browser navigate away from the page.
+  for (const type of ["dragover", "drop"] as const) {
+    window.addEventListener(type, (event) => {
+      if (carriesFiles(event) && !zone.contains(event.target as Node)) event.preventDefault();
+    });
+  }
+}
+
+export async function initProject(): Promise<void> {
+  const projectId = document.body.dataset.projectId;
+  if (!projectId || !/^\d+$/.test(projectId)) throw new Error("the page does not name a project");
+  const mediaUrl = `/api/projects/${projectId}/media/`;
+  let queue: UploadQueue | null = null;
+  const table = new AssetTable(
+    mediaUrl,
+    byId("asset-rows", HTMLTableSectionElement),
+    byId("asset-empty", HTMLElement),
+    byId("asset-summary", HTMLElement),
+    byId("asset-notice", HTMLElement),
+    new Player(),
+    () => queue?.busy ?? false,
+  );
+  void table.refresh();
+
+  const roleBadge = byId("role-badge", HTMLSpanElement);
+  let project: Project;
+  try {
+    project = (await getJson(`/api/projects/${projectId}/`)) as Project;
+  } catch (caught) {
+    const notice = byId("asset-notice", HTMLElement);
+    notice.textContent = caught instanceof ApiError ? caught.message : "Could not load the project.";
+    notice.hidden = false;
+    return;
+  }
+  const role = project.role ?? "";
+  roleBadge.textContent = ROLE_LABELS[role] ?? role;
+  roleBadge.classList.add(`role-${role}`);
+  roleBadge.hidden = !role;
+  if (!UPLOAD_ROLES.has(role)) {
+    byId("readonly-note", HTMLElement).hidden = false;
+    return;
+  }
+  queue = new UploadQueue(
+    mediaUrl,
+    byId("upload-list", HTMLUListElement),
+    byId("upload-summary", HTMLElement),
+    byId("upload-clear", HTMLButtonElement),
+    (asset) => {
+      table.upsert(asset);
+      void table.refresh();
+    },
+  );
+  wireDropZone(byId("drop-zone", HTMLElement), byId("file-input", HTMLInputElement), queue);
+  byId("upload-section", HTMLElement).hidden = false;
+}
