@@ -1,60 +1,88 @@
-"""Celery tasks of the ingestion chain: they take ids and hand off to services."""
+"""Celery tasks of the ingestion chain: they take ids and hand off to services.
+
+Errors fall in three kinds. Bad input never reaches this module as an exception: the
+services record it on the asset as ``failed`` with a reason. Errors that may pass
+(storage or database unreachable) are retried with exponential back-off, and the asset
+fails with a reason once the retries run out. A copy of a job that finds another
+worker holding the asset waits and tries again. Whenever the probe step decides that
+the asset goes no further, it raises ``Ignore``: the worker acknowledges the message
+and does not send the next step of the chain.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
-from celery import chain, shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery import Task, chain, shared_task
+from celery.exceptions import Ignore, SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import InterfaceError, OperationalError
 
 from ingest.services import processing
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = (OSError, ConnectionError)
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+MAX_RETRIES = 5
+BUSY_MAX_RETRIES = 120
+BACKOFF_FACTOR, BACKOFF_MAX = 5, 300
+TIME_LIMIT_REASON = "Processing took longer than the time limit; the file may be too long or damaged."
+T = TypeVar("T")
+
+STEP_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": MAX_RETRIES,
+}
 
 
-@shared_task(
-    name="ingest.probe_asset",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-)
-def probe_asset(self, asset_id: int) -> None:
-    if not processing.asset_probe(asset_id=asset_id):
-        # Bad input (now failed) or already done: stop the rest of the chain.
-        self.request.chain = None
-
-
-@shared_task(
-    name="ingest.normalise_asset",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-)
-def normalise_asset(self, asset_id: int) -> None:
+def _run_step(task: Task, step: Callable[..., T], asset_id: int) -> T:
+    """Run one service step, turning its outcome into Celery's vocabulary (retry, stop)."""
+    retries = task.request.retries
     try:
-        processing.asset_normalise(asset_id=asset_id)
-    except SoftTimeLimitExceeded:
-        processing.asset_mark_failed(asset_id=asset_id, reason="Processing took longer than the time limit.")
+        return step(asset_id=asset_id)
+    except processing.AssetBusy as busy:
+        if retries >= BUSY_MAX_RETRIES:
+            log.warning("asset %s stayed busy; leaving it to its holder and the stale sweep", asset_id)
+            raise Ignore() from busy
+        raise task.retry(countdown=busy.retry_after, max_retries=BUSY_MAX_RETRIES) from busy
+    except SoftTimeLimitExceeded as exc:
+        processing.asset_mark_failed(asset_id=asset_id, reason=TIME_LIMIT_REASON)
+        raise Ignore() from exc
+    except TRANSIENT_ERRORS as exc:
+        if retries >= MAX_RETRIES:
+            log.exception("asset %s: giving up after %s retries", asset_id, retries)
+            reason = f"Processing kept failing on a temporary error ({type(exc).__name__}); try again later."
+            processing.asset_mark_failed(asset_id=asset_id, reason=reason)
+            raise Ignore() from exc
+        countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, retries, BACKOFF_MAX, full_jitter=True)
+        raise task.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(name="ingest.probe_asset", **STEP_OPTIONS)
+def probe_asset(self: Task, asset_id: int) -> None:
+    if not _run_step(self, processing.asset_probe, asset_id):
+        raise Ignore()  # failed with a reason, already done, or deleted: no normalise step
+
+
+@shared_task(name="ingest.normalise_asset", **STEP_OPTIONS)
+def normalise_asset(self: Task, asset_id: int) -> None:
+    _run_step(self, processing.asset_normalise, asset_id)
 
 
 @shared_task(name="ingest.requeue_stale_assets", acks_late=True)
 def requeue_stale_assets() -> int:
-    """Periodic sweep: restart assets whose worker died or whose job never ran."""
+    """Periodic sweep: restart assets whose worker died or whose job message was lost."""
     count = 0
     for asset_id in processing.stale_assets().values_list("pk", flat=True):
-        if processing.asset_reset_for_retry(asset_id=asset_id):
+        if processing.asset_requeue_stale(asset_id=asset_id):
             start_processing(asset_id)
             count += 1
+    if count:
+        log.info("requeued %s stale assets", count)
     return count
 
 

@@ -201,17 +201,43 @@ CONTENT_SECURITY_POLICY = {
 
 # Celery: JSON only, late acks so a killed worker's job is redelivered, and time limits.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 7200)}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS.update(
-        {
-            "data_folder_in": str(_broker_dir / "queue"),
-            "data_folder_out": str(_broker_dir / "queue"),
-            "control_folder": str(_broker_dir / "control"),
-            "store_processed": False,
-        }
-    )
+
+
+def celery_transport_options(broker_url: str, broker_dir: Path, key_prefix: str = "") -> dict:
+    """Broker transport options; ``broker_dir`` holds the filesystem broker's folders.
+
+    Redis keeps a delivered but unacknowledged message aside and puts it back in its
+    queue once it is older than ``visibility_timeout``: that timeout must stay above the
+    hard task time limit, or a long job still running is handed to a second worker.
+    A worker scans for such messages when it starts, then every ``unacked_restore_interval``
+    times ``unacked_restore_throttle`` seconds. ``key_prefix`` gives every Redis key a
+    namespace, so that several deployments (or test runs) can share one Redis database.
+    The filesystem broker deletes a message when a worker takes it: a job whose worker
+    dies there is recovered by the stale-asset sweep, not by the broker.
+    """
+    options: dict = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 7200)}
+    if broker_url.startswith(("redis://", "rediss://")):
+        options["unacked_restore_interval"] = envint("CELERY_UNACKED_RESTORE_INTERVAL", 10)
+        options["unacked_restore_throttle"] = envint("CELERY_UNACKED_RESTORE_THROTTLE", 10)
+        if key_prefix:
+            options["global_keyprefix"] = key_prefix
+    if broker_url.startswith("filesystem://"):
+        for folder in ("queue", "control"):
+            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+        options.update(
+            {
+                "data_folder_in": str(broker_dir / "queue"),
+                "data_folder_out": str(broker_dir / "queue"),
+                "control_folder": str(broker_dir / "control"),
+                "store_processed": False,
+            }
+        )
+    return options
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(
+    CELERY_BROKER_URL, VAR_DIR / "broker", envstr("CELERY_BROKER_KEY_PREFIX")
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -219,13 +245,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# How long the master waits for a dead pool process's last words before it calls the job lost
+# (and, with reject_on_worker_lost, puts its message back). Tasks store no results here.
+CELERY_WORKER_LOST_WAIT = float(envint("CELERY_WORKER_LOST_WAIT", 10))
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 3300)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 3600)
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-assets": {"task": "ingest.requeue_stale_assets", "schedule": 60.0},
+    "requeue-stale-assets": {
+        "task": "ingest.requeue_stale_assets",
+        "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),
+    },
 }
 
 LOGGING = {
@@ -244,5 +276,3 @@ def ensure_local_dirs(*dirs: Path | str) -> None:
 
 
 ensure_local_dirs(FILE_UPLOAD_TEMP_DIR, AFFECTLAB_STAGING_DIR)
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    ensure_local_dirs(_broker_dir / "queue", _broker_dir / "control")
