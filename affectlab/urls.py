@@ -7,6 +7,7 @@ api_patterns = [
     path("", include("projects.api.urls")),
     path("", include("ingest.api.urls")),
     path("", include("annotation.api.urls")),
+    path("", include("models_zoo.api.urls")),
 ]
 
 urlpatterns = [

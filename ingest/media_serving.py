@@ -1,13 +1,21 @@
-"""Serving stored media with HTTP Range, so a <video> element can seek in long recordings."""
+"""Serving stored media with HTTP Range, so a <video> element can seek in long recordings.
+
+One range per request (``bytes=first-last``, ``bytes=first-``, ``bytes=-suffix``).
+A multi-range request is answered with the whole file (200), which RFC 9110 allows
+and every player handles; a syntactically invalid Range header is ignored the same
+way. A range that starts past the end is a 416 with ``Content-Range: bytes */size``.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import IO
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE_RE = re.compile(r"^bytes\s*=\s*(\d*)\s*-\s*(\d*)$", re.IGNORECASE)
 STREAM_CHUNK = 512 * 1024
 
 CONTENT_TYPES = {
@@ -19,7 +27,7 @@ CONTENT_TYPES = {
 }
 
 
-def _iter_range(handle, start: int, length: int):
+def _iter_range(handle: IO[bytes], start: int, length: int) -> Iterator[bytes]:
     handle.seek(start)
     remaining = length
     try:
@@ -33,34 +41,60 @@ def _iter_range(handle, start: int, length: int):
         handle.close()
 
 
-def serve_stored_file(
-    key: str, *, content_type: str, range_header: str | None, download_name: str | None = None
-):
-    size = default_storage.size(key)
-    match = RANGE_RE.match(range_header.strip()) if range_header else None
-    if match is None or (not match.group(1) and not match.group(2)):
-        response = FileResponse(default_storage.open(key, "rb"), content_type=content_type)
-        response["Accept-Ranges"] = "bytes"
-        response["Content-Length"] = str(size)
-        _common_headers(response, download_name)
-        return response
+class RangeNotSatisfiable(ValueError):
+    """The one range asked for starts past the end of the file."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``(start, end)``, both inclusive, for one satisfiable range; None to serve the whole file."""
+    match = RANGE_RE.match(header.strip()) if header else None
+    if match is None:
+        return None  # absent, multi-range or not understood: the whole file
     first, last = match.group(1), match.group(2)
+    if not first and not last:
+        return None
     if first:
         start = int(first)
+        if last and int(last) < start:
+            return None  # invalid (last before first): ignored, as RFC 9110 says
         end = min(int(last), size - 1) if last else size - 1
     else:
-        start = max(0, size - int(last))
-        end = size - 1
-    if start >= size or start > end:
-        response = HttpResponse(status=416)
+        suffix = int(last)
+        if suffix == 0:
+            raise RangeNotSatisfiable("an empty suffix range")
+        start, end = max(0, size - suffix), size - 1
+    if start >= size:
+        raise RangeNotSatisfiable("the range starts past the end")
+    return start, end
+
+
+def serve_stored_file(
+    key: str, *, content_type: str, range_header: str | None, download_name: str | None = None
+) -> HttpResponse:
+    try:
+        size = default_storage.size(key)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise Http404("The file is missing from storage.") from exc
+    try:
+        wanted = parse_range(range_header, size)
+    except RangeNotSatisfiable:
+        response = JsonResponse(
+            {"detail": f"The requested range is outside the file, which is {size} bytes long."}, status=416
+        )
         response["Content-Range"] = f"bytes */{size}"
         return response
-    length = end - start + 1
-    response = StreamingHttpResponse(
-        _iter_range(default_storage.open(key, "rb"), start, length), status=206, content_type=content_type
-    )
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Content-Length"] = str(length)
+    if wanted is None:
+        response = FileResponse(default_storage.open(key, "rb"), content_type=content_type)
+        response["Content-Length"] = str(size)
+    else:
+        start, end = wanted
+        response = StreamingHttpResponse(
+            _iter_range(default_storage.open(key, "rb"), start, end - start + 1),
+            status=206,
+            content_type=content_type,
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     _common_headers(response, download_name)
     return response

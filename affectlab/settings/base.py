@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ingest.requeue_stale_assets",
         "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),
     },
+    "requeue-stale-prelabel-jobs": {
+        "task": "models_zoo.requeue_stale_jobs",
+        "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),
+    },
 }
 
 LOGGING = {

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,9 +47,7 @@ class ProjectMediaView(APIView):
     )
     def post(self, request: Request, project_id: int) -> Response:
         project = project_for(user=request.user, project_id=project_id, capability=Capability.UPLOAD_MEDIA)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": "Attach the media as a multipart field named 'file'."})
+        upload = _uploaded_file(request)
         try:
             metadata = parse_metadata(request.data.get("metadata"))
         except MetadataError as exc:
@@ -75,6 +71,26 @@ class ProjectMediaView(APIView):
         return Response(MediaAssetSerializer(result.asset).data, status=code)
 
 
+def _uploaded_file(request: Request) -> HashedUploadedFile:
+    """The complete file part of the body, or a 400 that says what was wrong with it."""
+    try:
+        upload = request.FILES.get("file")
+    except ParseError as exc:
+        hint = " Part headers, file names included, must stay under 1,000 characters."
+        raise ParseError(
+            f"The upload could not be read as multipart form data: {exc.detail}"
+            + (hint if "header size" in str(exc.detail) else "")
+        ) from exc
+    if upload is None:
+        raise ValidationError(
+            {
+                "file": "No complete file arrived: attach the media as a multipart field named 'file' with "
+                "a file name (an upload cut off before its end is dropped)."
+            }
+        )
+    return upload
+
+
 def _discard_upload(upload) -> None:
     try:
         upload.close()
@@ -82,11 +98,18 @@ def _discard_upload(upload) -> None:
         pass
 
 
+def _visible_asset(request: Request, asset_id: int) -> MediaAsset:
+    """The asset if the user is a member of its project; others learn nothing, not even that it exists."""
+    asset = assets_visible_to(user=request.user).filter(pk=asset_id).first()
+    if asset is None:
+        raise NotFound("No such asset.")
+    return asset
+
+
 class MediaDetailView(APIView):
     @extend_schema(responses=MediaAssetSerializer)
     def get(self, request: Request, asset_id: int) -> Response:
-        asset = get_object_or_404(assets_visible_to(user=request.user), pk=asset_id)
-        return Response(MediaAssetSerializer(asset).data)
+        return Response(MediaAssetSerializer(_visible_asset(request, asset_id)).data)
 
 
 class MediaFileView(APIView):
@@ -96,7 +119,7 @@ class MediaFileView(APIView):
         responses={(200, "application/octet-stream"): bytes, (206, "application/octet-stream"): bytes}
     )
     def get(self, request: Request, asset_id: int, name: str):
-        asset: MediaAsset = get_object_or_404(assets_visible_to(user=request.user), pk=asset_id)
+        asset = _visible_asset(request, asset_id)
         if name == "original" and asset.original_file:
             return serve_stored_file(
                 asset.original_file,
@@ -104,8 +127,8 @@ class MediaFileView(APIView):
                 range_header=request.headers.get("Range"),
                 download_name=asset.original_name,
             )
-        key = (asset.derived or {}).get(name)
-        if not key:
-            raise Http404("No such file for this asset.")
+        key = (asset.derived or {}).get(name) if name != "original" else None
+        if not isinstance(key, str) or not key:
+            raise NotFound("No such file for this asset.")
         content_type = CONTENT_TYPES.get(key.rsplit("/", 1)[-1], "application/octet-stream")
         return serve_stored_file(key, content_type=content_type, range_header=request.headers.get("Range"))
