@@ -36,3 +36,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)
+
+
+def not_found_handler(request, exception):  # noqa: ANN001 - Django's handler404 signature
+    """Unrouted API paths answer in JSON like the rest of the API; pages keep Django's 404 page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error_handler(request):  # noqa: ANN001 - Django's handler500 signature
+    """An API client gets JSON even when something failed that no view caught."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Internal server error; the server log has details."}, status=500)
+    return server_error(request)

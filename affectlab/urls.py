@@ -20,3 +20,6 @@ urlpatterns = [
     path("health/", include("affectlab.health")),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "affectlab.api_errors.not_found_handler"
+handler500 = "affectlab.api_errors.server_error_handler"

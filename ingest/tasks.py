@@ -60,6 +60,15 @@ def _run_step(task: Task, step: Callable[..., T], asset_id: int) -> T:
             raise Ignore() from exc
         countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, retries, BACKOFF_MAX, full_jitter=True)
         raise task.retry(exc=exc, countdown=countdown) from exc
+    except Exception as exc:
+        # A bug or an input nobody foresaw: fail visibly now rather than leave the asset
+        # "in progress" until the stale sweep gives up on it.
+        log.exception("asset %s: unexpected error while processing", asset_id)
+        reason = (
+            f"Processing stopped on an unexpected error ({type(exc).__name__}); the server log has details."
+        )
+        processing.asset_mark_failed(asset_id=asset_id, reason=reason)
+        raise Ignore() from exc
 
 
 @shared_task(name="ingest.probe_asset", **STEP_OPTIONS)
@@ -84,6 +93,16 @@ def requeue_stale_assets() -> int:
     if count:
         log.info("requeued %s stale assets", count)
     return count
+
+
+@shared_task(name="ingest.expire_idle_uploads", acks_late=True)
+def expire_idle_uploads() -> int:
+    """Periodic sweep: free the staging space of resumable uploads abandoned by their clients."""
+    from django.conf import settings
+
+    from ingest.services.chunked import chunked_uploads_expire
+
+    return chunked_uploads_expire(idle_seconds=settings.AFFECTLAB_UPLOAD_IDLE_SECONDS)
 
 
 def start_processing(asset_id: int) -> None:

@@ -90,3 +90,10 @@ def test_sqlite_default_runs_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypat
             assert cursor.fetchone()[0] >= 20000
     finally:
         sqlite.close()
+
+
+def test_unrouted_api_paths_answer_404_in_json(owner_client):
+    response = owner_client.get("/api/media/1/files/..%2F..%2Fetc%2Fpasswd/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert owner_client.get("/api/no-such-endpoint/").json() == {"detail": "Not found."}

@@ -158,6 +158,7 @@ AFFECTLAB_MAX_MANIFEST_ROWS = envint("AFFECTLAB_MAX_MANIFEST_ROWS", 100_000)
 AFFECTLAB_IMPORT_ROOT = Path(envstr("AFFECTLAB_IMPORT_ROOT", str(VAR_DIR / "import")))
 AFFECTLAB_FFMPEG_BINARY = envstr("AFFECTLAB_FFMPEG_BINARY", "")
 AFFECTLAB_PROXY_MAX_HEIGHT = envint("AFFECTLAB_PROXY_MAX_HEIGHT", 720)
+AFFECTLAB_UPLOAD_IDLE_SECONDS = envint("AFFECTLAB_UPLOAD_IDLE_SECONDS", 7 * 24 * 3600)
 AFFECTLAB_JOB_STALE_SECONDS = envint("AFFECTLAB_JOB_STALE_SECONDS", 15 * 60)
 
 REST_FRAMEWORK = {
@@ -258,6 +259,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ingest.requeue_stale_assets",
         "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),
     },
+    "expire-idle-uploads": {"task": "ingest.expire_idle_uploads", "schedule": 3600.0},
     "requeue-stale-prelabel-jobs": {
         "task": "models_zoo.requeue_stale_jobs",
         "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),

@@ -17,6 +17,7 @@ import re
 import shutil
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from ingest.models import ChunkedUpload, UploadStatus
 from ingest.upload_handlers import staging_file
@@ -334,3 +336,23 @@ def chunked_upload_abort(*, upload: ChunkedUpload) -> ChunkedUpload:
         locked.save(update_fields=["status", "updated_at"])
     staging_path(locked).unlink(missing_ok=True)
     return locked
+
+
+def chunked_uploads_expire(*, idle_seconds: int) -> int:
+    """Abort open uploads nobody has touched for ``idle_seconds`` and free their staging files.
+
+    A client that vanished mid-upload would otherwise hold its partial file on the web
+    host's disk for good. Returns how many uploads were expired.
+    """
+    cutoff = timezone.now() - timedelta(seconds=idle_seconds)
+    expired = 0
+    for upload in ChunkedUpload.objects.filter(status=UploadStatus.OPEN, updated_at__lt=cutoff):
+        with transaction.atomic():
+            locked = _lock(upload)
+            if locked.status != UploadStatus.OPEN or locked.updated_at >= cutoff:
+                continue
+            locked.status = UploadStatus.ABORTED
+            locked.save(update_fields=["status", "updated_at"])
+        staging_path(locked).unlink(missing_ok=True)
+        expired += 1
+    return expired

@@ -384,3 +384,24 @@ def test_simultaneous_different_chunks_for_one_range_leave_one_winner(live_serve
     assert stored in versions
     for chunk, outcome in results:
         assert outcome == ((200, CHUNK) if chunk == stored else (409, CHUNK))
+
+
+def test_abandoned_uploads_are_expired_and_their_staging_files_removed(project, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ingest.models import ChunkedUpload, UploadStatus
+    from ingest.services.chunked import chunked_upload_create, chunked_uploads_expire, staging_path
+
+    stale = chunked_upload_create(project=project, user=owner, filename="old.mp4", size=10, metadata={})
+    fresh = chunked_upload_create(project=project, user=owner, filename="new.mp4", size=10, metadata={})
+    ChunkedUpload.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=8))
+    assert staging_path(stale).exists()
+
+    assert chunked_uploads_expire(idle_seconds=7 * 24 * 3600) == 1
+
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == UploadStatus.ABORTED and not staging_path(stale).exists()
+    assert fresh.status == UploadStatus.OPEN and staging_path(fresh).exists()

@@ -65,3 +65,28 @@ def test_an_audio_file_gets_an_audio_proxy_and_no_poster(project, owner, tmp_pat
     assert asset.status == AssetStatus.READY, asset.failure_reason
     assert asset.kind == "audio"
     assert set(asset.derived) == {"proxy", "audio", "peaks"}
+
+
+def test_an_unexpected_error_fails_the_asset_with_a_reason_instead_of_hanging(
+    project, owner, clip_mp4, tmp_path
+):
+    """A step that blows up for an unforeseen reason ends ``failed`` at once, not stuck in progress."""
+    from celery.exceptions import Ignore
+
+    from ingest.models import MediaAsset
+    from ingest.tasks import _run_step, probe_asset
+
+    staged = tmp_path / "staged.mp4"
+    staged.write_bytes(clip_mp4.read_bytes())
+    asset = asset_create_from_path(
+        project=project, path=staged, original_name="c.mp4", uploaded_by=owner
+    ).asset
+
+    def broken_step(*, asset_id: int) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.raises(Ignore):
+        _run_step(probe_asset, broken_step, asset.pk)
+    asset = MediaAsset.objects.get(pk=asset.pk)
+    assert asset.status == AssetStatus.FAILED
+    assert "ZeroDivisionError" in asset.failure_reason
