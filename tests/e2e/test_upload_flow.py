@@ -121,7 +121,7 @@ def test_files_chosen_with_the_keyboard_upload_together_and_bad_ones_say_why(
     asset_id = row.get_attribute("data-asset-id")
     api = page.request.get(f"{browsing.base_url}/api/media/{asset_id}/").json()
     assert api["status"] == "failed"
-    assert "not a media file" in api["failure_reason"]
+    assert "not audio or video" in api["failure_reason"]
     expect(row.locator(".failure-reason")).to_have_text(api["failure_reason"])
     expect(page.locator("tr[data-asset-id]")).to_have_count(1)
 
