@@ -16,7 +16,15 @@ from tests.media_samples import make_clip
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """In CI the suite must run against the real services; fail loudly instead of falling back."""
+    """In CI the suite must run against the real services; fail loudly instead of falling back.
+
+    The live test server's listen backlog is raised from Django's 10 to what a production
+    server (gunicorn: 2048) accepts, so tests with many simultaneous clients measure the
+    application rather than connections the test server's socket turned away.
+    """
+    from django.core.servers.basehttp import WSGIServer
+
+    WSGIServer.request_queue_size = 1024
     if os.environ.get("AFFECTLAB_REQUIRE_SERVICES") == "1":
         missing = [name for name in ("DATABASE_URL", "CELERY_BROKER_URL") if not os.environ.get(name)]
         if missing:
