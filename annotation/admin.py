@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from annotation.models import LabelSchema
+from annotation.models import Annotation, AnnotationRevision, AnnotationSettings, Assignment, LabelSchema
 
 
 @admin.register(LabelSchema)
@@ -18,6 +18,72 @@ class LabelSchemaAdmin(admin.ModelAdmin):
         "template",
         "note",
         "created_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AnnotationSettings)
+class AnnotationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["project", "overlap", "strategy", "updated_at"]
+    list_filter = ["strategy"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "item", "annotator", "state", "reviewed_by", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["project__name", "annotator__username", "item__original_name"]
+    raw_id_fields = ["project", "item", "annotator", "reviewed_by"]
+
+
+class RevisionInline(admin.TabularInline):
+    """Revisions are append-only history: shown, never edited here."""
+
+    model = AnnotationRevision
+    extra = 0
+    can_delete = False
+    fields = ["number", "based_on", "submitted", "author", "idempotency_key", "created_at", "values"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ["id", "assignment", "schema", "latest_number", "updated_at"]
+    readonly_fields = ["assignment", "schema", "latest_number", "created_at", "updated_at"]
+    inlines = [RevisionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(AnnotationRevision)
+class AnnotationRevisionAdmin(admin.ModelAdmin):
+    """Read-only: a revision is history, and editing one would rewrite what an annotator saved."""
+
+    list_display = ["annotation", "number", "based_on", "submitted", "author", "created_at"]
+    list_filter = ["submitted"]
+    search_fields = ["author__username", "idempotency_key"]
+    readonly_fields = [
+        "annotation",
+        "number",
+        "values",
+        "based_on",
+        "submitted",
+        "author",
+        "idempotency_key",
+        "request_hash",
         "created_at",
     ]
 
