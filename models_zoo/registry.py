@@ -11,10 +11,17 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .prelabelers.action_units import ActionUnitsPrelabeler
+from .prelabelers.asr import AsrPrelabeler
 from .prelabelers.base import Prelabeler
 from .prelabelers.face import FacePrelabeler
+from .prelabelers.voice_activity import VoiceActivityPrelabeler
 
-BUILTIN: tuple[type[Prelabeler], ...] = (FacePrelabeler, ActionUnitsPrelabeler)
+BUILTIN: tuple[type[Prelabeler], ...] = (
+    FacePrelabeler,
+    ActionUnitsPrelabeler,
+    AsrPrelabeler,
+    VoiceActivityPrelabeler,
+)
 
 
 class UnknownPrelabeler(LookupError):

@@ -20,6 +20,9 @@ def pick_device(prelabeler: Prelabeler) -> str:
     """CUDA when the pre-labeler can use it and a GPU is present, else CPU."""
     if not prelabeler.supports_cuda:
         return "cpu"
+    probe = getattr(prelabeler, "cuda_available", None)
+    if callable(probe):  # a pre-labeler whose engine has its own CUDA build (CTranslate2) asks it
+        return "cuda" if probe() else "cpu"
     if importlib.util.find_spec("torch") is not None:
         import torch
 
