@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from celery import Task, chain, shared_task
+from celery import Task, chain, shared_task, signature
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import InterfaceError, OperationalError
@@ -106,5 +106,10 @@ def expire_idle_uploads() -> int:
 
 
 def start_processing(asset_id: int) -> None:
-    """Queue the probe → normalise chain for one asset (call after the row is committed)."""
-    chain(probe_asset.si(asset_id), normalise_asset.si(asset_id)).apply_async(queue="cpu")
+    """Queue probe → normalise → the project's auto-run pre-labelers (after the row is committed).
+
+    The last link is named, not imported: ingestion does not depend on the pre-labeler code,
+    and the link does nothing unless the asset ended ``ready``.
+    """
+    autorun = signature("models_zoo.autorun_for_asset", args=(asset_id,), immutable=True)
+    chain(probe_asset.si(asset_id), normalise_asset.si(asset_id), autorun).apply_async(queue="cpu")

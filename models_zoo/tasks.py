@@ -46,3 +46,11 @@ def requeue_stale_jobs() -> int:
     if count:
         log.info("requeued %s stale pre-label jobs", count)
     return count
+
+
+@shared_task(name="models_zoo.autorun_for_asset", acks_late=True)
+def autorun_for_asset(asset_id: int) -> int:
+    """Last link of the ingestion chain: queue the project's auto-run pre-labelers."""
+    from .services.autorun import prelabel_autorun
+
+    return len(prelabel_autorun(asset_id=asset_id))

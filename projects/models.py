@@ -21,6 +21,11 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    auto_prelabelers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Names of pre-labelers run automatically on every asset once it is ready.",
+    )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
 
     class Meta:

@@ -22,3 +22,18 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
     membership, _ = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
     return membership
+
+
+_UPDATABLE = frozenset({"name", "description", "auto_prelabelers"})
+
+
+@transaction.atomic
+def project_update(*, project: Project, **changes: object) -> Project:
+    """Apply validated changes to a project's editable fields."""
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.save(update_fields=[*changes, "updated_at"])
+    return project

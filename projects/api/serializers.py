@@ -10,8 +10,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "description", "created_at", "role", "asset_count"]
+        fields = ["id", "name", "description", "auto_prelabelers", "created_at", "role", "asset_count"]
         read_only_fields = ["id", "created_at", "role", "asset_count"]
+
+    def validate_auto_prelabelers(self, value: object) -> list[str]:
+        from models_zoo.services.autorun import auto_prelabelers_validate
+
+        try:
+            return auto_prelabelers_validate(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
     def get_role(self, project: Project) -> str | None:
         roles = self.context.get("roles", {})

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from projects.models import Membership
 from projects.permissions import Capability
 from projects.selectors import project_list_with_counts
-from projects.services import membership_set, project_create
+from projects.services import membership_set, project_create, project_update
 
 from .access import project_for
 from .serializers import MembershipSerializer, ProjectSerializer
@@ -42,6 +42,15 @@ class ProjectDetailView(APIView):
     @extend_schema(responses=ProjectSerializer)
     def get(self, request: Request, project_id: int) -> Response:
         project = project_for(user=request.user, project_id=project_id, capability=Capability.VIEW)
+        return Response(ProjectSerializer(project, context={"roles": _roles_for(request.user)}).data)
+
+    @extend_schema(request=ProjectSerializer, responses=ProjectSerializer)
+    def patch(self, request: Request, project_id: int) -> Response:
+        """Rename, describe, or choose the pre-labelers that run on every new asset (owners, managers)."""
+        project = project_for(user=request.user, project_id=project_id, capability=Capability.UPLOAD_MEDIA)
+        serializer = ProjectSerializer(project, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        project = project_update(project=project, **serializer.validated_data)
         return Response(ProjectSerializer(project, context={"roles": _roles_for(request.user)}).data)
 
 
