@@ -80,3 +80,4 @@ async function request(method: string, url: string, body?: unknown): Promise<unk
 
 export const getJson = (url: string): Promise<unknown> => request("GET", url);
 export const postJson = (url: string, body: unknown): Promise<unknown> => request("POST", url, body);
+export const patchJson = (url: string, body: unknown): Promise<unknown> => request("PATCH", url, body);

@@ -9,6 +9,7 @@ import { ApiError, getJson, listOf } from "./api";
 import { h, setText } from "./dom";
 import { formatBytes, formatDuration, metadataText, plural } from "./format";
 import type { Player } from "./player";
+import type { JobBoard } from "./prelabel";
 import { SETTLED, type Asset } from "./types";
 
 const POLL_MS = 1500;
@@ -47,7 +48,11 @@ class AssetRow {
   private posterUrl = "";
   private current: Asset;
 
-  constructor(asset: Asset, player: Player) {
+  constructor(
+    asset: Asset,
+    player: Player,
+    private readonly jobs: JobBoard,
+  ) {
     this.current = asset;
     this.play.addEventListener("click", () => player.open(this.current, displayName(this.current)));
     this.row = h(
@@ -59,6 +64,7 @@ class AssetRow {
       this.duration,
       h("td", { className: "col-status" }, this.badge, this.reason),
       h("td", { className: "col-progress" }, h("div", { className: "progress-cell" }, this.bar, this.percent)),
+      jobs.cellFor(asset),
       h("td", { className: "col-actions" }, this.play),
     );
     this.update(asset);
@@ -87,6 +93,7 @@ class AssetRow {
     this.play.setAttribute("aria-label", `Play ${name}`);
     this.updatePreview(asset);
     this.updateMetadata(asset.metadata);
+    this.jobs.update(asset);
   }
 
   private updatePreview(asset: Asset): void {
@@ -129,8 +136,10 @@ export class AssetTable {
     private readonly summary: HTMLElement,
     private readonly notice: HTMLElement,
     private readonly player: Player,
+    private readonly jobs: JobBoard,
     private readonly keepPolling: () => boolean,
   ) {
+    jobs.poke = () => void this.refresh();
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && this.timer !== undefined) this.refresh();
     });
@@ -151,12 +160,13 @@ export class AssetTable {
       this.failures = 0;
       this.notice.hidden = true;
       this.render(assets);
-      if (assets.some((asset) => !SETTLED.has(asset.status)) || this.keepPolling()) {
+      const jobsMoving = await this.jobs.sync();
+      if (assets.some((asset) => !SETTLED.has(asset.status)) || jobsMoving || this.keepPolling()) {
         delay = document.hidden ? HIDDEN_POLL_MS : POLL_MS;
       }
     } catch (caught) {
       this.failures += 1;
-      const message = caught instanceof ApiError ? caught.message : "Could not load the media list.";
+      const message = caught instanceof ApiError ? caught.message : "Could not load the media list or its jobs.";
       this.notice.textContent = `${message} Retrying…`;
       this.notice.hidden = false;
       delay = Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** this.failures);
@@ -177,7 +187,7 @@ export class AssetTable {
     if (known) {
       known.update(asset);
     } else {
-      const row = new AssetRow(asset, this.player);
+      const row = new AssetRow(asset, this.player, this.jobs);
       this.rows.set(asset.id, row);
       this.body.append(row.row);
     }
@@ -192,7 +202,7 @@ export class AssetTable {
       if (row) {
         row.update(asset);
       } else {
-        row = new AssetRow(asset, this.player);
+        row = new AssetRow(asset, this.player, this.jobs);
         this.rows.set(asset.id, row);
       }
       if (this.body.children[index] !== row.row) this.body.insertBefore(row.row, this.body.children[index] ?? null);
@@ -201,6 +211,7 @@ export class AssetTable {
       if (!seen.has(id)) {
         row.row.remove();
         this.rows.delete(id);
+        this.jobs.forget(id);
       }
     }
     this.updateSummary();

@@ -1,10 +1,11 @@
 /** One project: the upload zone (for roles that may upload) and the live asset table. */
 
 import { AssetTable } from "../assets";
-import { ApiError, getJson } from "../api";
+import { ApiError, getJson, listOf } from "../api";
 import { byId } from "../dom";
 import { Player } from "../player";
-import { UPLOAD_ROLES, type Project } from "../types";
+import { JobBoard, wireAutoRun } from "../prelabel";
+import { UPLOAD_ROLES, type Prelabeler, type Project } from "../types";
 import { UploadQueue } from "../uploads";
 
 const ROLE_LABELS: Record<string, string> = {
@@ -78,6 +79,7 @@ export async function initProject(): Promise<void> {
   if (!projectId || !/^\d+$/.test(projectId)) throw new Error("the page does not name a project");
   const mediaUrl = `/api/projects/${projectId}/media/`;
   let queue: UploadQueue | null = null;
+  const jobs = new JobBoard();
   const table = new AssetTable(
     mediaUrl,
     byId("asset-rows", HTMLTableSectionElement),
@@ -85,14 +87,20 @@ export async function initProject(): Promise<void> {
     byId("asset-summary", HTMLElement),
     byId("asset-notice", HTMLElement),
     new Player(),
+    jobs,
     () => queue?.busy ?? false,
   );
   void table.refresh();
 
   const roleBadge = byId("role-badge", HTMLSpanElement);
+  const projectUrl = `/api/projects/${projectId}/`;
+  const registryRequest = getJson("/api/prelabelers/").then(
+    (body) => listOf<Prelabeler>(body),
+    () => [] as Prelabeler[],
+  );
   let project: Project;
   try {
-    project = (await getJson(`/api/projects/${projectId}/`)) as Project;
+    project = (await getJson(projectUrl)) as Project;
   } catch (caught) {
     const notice = byId("asset-notice", HTMLElement);
     notice.textContent = caught instanceof ApiError ? caught.message : "Could not load the project.";
@@ -103,7 +111,21 @@ export async function initProject(): Promise<void> {
   roleBadge.textContent = ROLE_LABELS[role] ?? role;
   roleBadge.classList.add(`role-${role}`);
   roleBadge.hidden = !role;
-  if (!UPLOAD_ROLES.has(role)) {
+  const registry = await registryRequest;
+  const manages = UPLOAD_ROLES.has(role);
+  jobs.configure(registry, manages, project.auto_prelabelers ?? []);
+  if (manages && registry.length) {
+    wireAutoRun(
+      byId("auto-prelabelers", HTMLFieldSetElement),
+      byId("auto-status", HTMLElement),
+      projectUrl,
+      registry,
+      project.auto_prelabelers ?? [],
+      (names) => jobs.setAuto(names),
+    );
+    byId("prelabel-section", HTMLElement).hidden = false;
+  }
+  if (!manages) {
     byId("readonly-note", HTMLElement).hidden = false;
     return;
   }
