@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ class RunContext:
     progress: Callable[[float], None]  # fraction 0..1; also keeps the job's heartbeat fresh
 
 
-class Prelabeler:
+class Prelabeler(ABC):
     """Subclass, set the class attributes and implement ``run`` (and ``load_model`` if it has a model).
 
     ``inputs`` names what the asset must offer: ``"video"``, ``"audio"``, ``"text"`` or another
@@ -84,8 +85,9 @@ class Prelabeler:
     def load_model(self, params: Mapping[str, Any], device: str) -> Any:
         return None
 
+    @abstractmethod
     def run(self, ctx: RunContext) -> list[TrackOutput]:
-        raise NotImplementedError
+        """Produce this pre-labeler's tracks for ``ctx.asset``; every pre-labeler defines it."""
 
 
 def _coerce(name: str, key: str, value: Any, default: Any) -> Any:
