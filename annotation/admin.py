@@ -3,8 +3,21 @@ from django.contrib import admin
 from annotation.models import Annotation, AnnotationRevision, AnnotationSettings, Assignment, LabelSchema
 
 
+class ReadOnlyAdminMixin:
+    """History rows (schema versions, revisions) are evidence: operators may read, never edit."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(LabelSchema)
-class LabelSchemaAdmin(admin.ModelAdmin):
+class LabelSchemaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: versions are append-only and published through the API so they are validated."""
 
     list_display = ["project", "version", "template", "created_by", "created_at"]
@@ -20,15 +33,6 @@ class LabelSchemaAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AnnotationSettings)
@@ -69,7 +73,7 @@ class AnnotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnotationRevision)
-class AnnotationRevisionAdmin(admin.ModelAdmin):
+class AnnotationRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: a revision is history, and editing one would rewrite what an annotator saved."""
 
     list_display = ["annotation", "number", "based_on", "submitted", "author", "created_at"]
@@ -86,12 +90,3 @@ class AnnotationRevisionAdmin(admin.ModelAdmin):
         "request_hash",
         "created_at",
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
