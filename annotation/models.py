@@ -144,3 +144,63 @@ class AnnotationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"r{self.number} of annotation {self.annotation_id}"
+
+
+class ProjectGuidelines(models.Model):
+    """A project's labeling guidelines, written in Markdown and shown beside the task.
+
+    Only the Markdown is stored; the HTML is rendered and sanitised on every read
+    (``annotation.services.guidelines``), so a tightened sanitiser applies to old text too.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="guidelines")
+    markdown = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "project guidelines"
+
+    def __str__(self) -> str:
+        return f"guidelines of {self.project}"
+
+
+class GoldItem(models.Model):
+    """An item whose answer is known, given to every annotator to measure their accuracy.
+
+    ``values`` fit schema ``schema_version`` of the project (any subset of its fields); only
+    owners and managers ever see this row, annotators get the item like any other.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="gold_items")
+    item = models.OneToOneField("ingest.MediaAsset", on_delete=models.CASCADE, related_name="gold")
+    values = models.JSONField()
+    schema_version = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project_id", "item_id"]
+
+    def __str__(self) -> str:
+        return f"gold answer for item {self.item_id}"
+
+
+class QueuePlacement(models.Model):
+    """Where an assignment sits in its annotator's queue when not at its own item's place.
+
+    Queues run in item order; an assignment with a placement comes right after the item
+    ``after_item_id`` instead. Gold items use it so they are spread through each queue rather
+    than grouped where their item ids would put them.
+    """
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="placement")
+    after_item_id = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"assignment {self.assignment_id} after item {self.after_item_id}"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from annotation.models import (
     AnnotationRevision,
@@ -12,8 +13,8 @@ from annotation.models import (
     AssignmentState,
     LabelSchema,
 )
-from projects.models import Project
-from projects.permissions import Capability
+from projects.models import Membership, Project
+from projects.permissions import Capability, role_allows
 from projects.selectors import project_list_for_user, user_can
 
 OPEN_STATES = (AssignmentState.ASSIGNED, AssignmentState.REJECTED)
@@ -39,12 +40,18 @@ def annotation_settings_get(*, project: Project) -> AnnotationSettings:
 
 
 def assignment_queue(*, project: Project, user: AbstractBaseUser) -> QuerySet[Assignment]:
-    """The user's own assignments in work order: rejected ones first, then by item."""
+    """The user's own assignments in work order: rejected ones first, then by item.
+
+    An assignment with a ``QueuePlacement`` comes right after the item it names instead of at
+    its own item's place (gold items are spread through queues this way).
+    """
     rejected_first = Case(When(state=AssignmentState.REJECTED, then=Value(0)), default=Value(1))
+    slot = Coalesce(F("placement__after_item_id"), F("item_id"), output_field=BigIntegerField())
+    placed_after = Case(When(placement__isnull=False, then=Value(1)), default=Value(0))
     return (
         Assignment.objects.filter(project=project, annotator=user)
         .select_related("item")
-        .order_by(rejected_first, "item_id", "id")
+        .order_by(rejected_first, slot, placed_after, "item_id", "id")
     )
 
 
@@ -75,6 +82,27 @@ def assignment_visible(*, user: AbstractBaseUser, assignment_id: int) -> Assignm
     if user_can(user=user, project=assignment.project, capability=Capability.REVIEW):
         return assignment
     return None
+
+
+def assignment_is_annotatable_by(*, user: AbstractBaseUser, assignment_id: int) -> bool:
+    """Whether ``user`` is this assignment's annotator and still holds the annotate capability.
+
+    One query (the membership role comes along as a subquery): saves arrive every few seconds
+    from every open labeling page.
+    """
+    if not user.is_authenticated:
+        return False
+    role = (
+        Assignment.objects.filter(pk=assignment_id, annotator=user)
+        .annotate(
+            role=Subquery(
+                Membership.objects.filter(project=OuterRef("project_id"), user=user).values("role")[:1]
+            )
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    return role_allows(role, Capability.ANNOTATE)
 
 
 def assignment_list_for_review(*, project: Project) -> QuerySet[Assignment]:

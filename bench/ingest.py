@@ -27,7 +27,6 @@ import platform
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.local_server import free_port, wait_until_healthy, worker_pids  # noqa: E402
 
 PY = sys.executable
 MIB = 1024 * 1024
@@ -79,12 +80,6 @@ def isolate_environment(var_dir: Path, port: int) -> None:
             "LOG_LEVEL": "ERROR",
         }
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def migrate() -> None:
@@ -140,38 +135,6 @@ def web_server(port: int, log_path: Path) -> Iterator[subprocess.Popen]:
         finally:
             server.terminate()
             server.wait(timeout=60)
-
-
-def wait_until_healthy(port: int, server: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited early:\n{log_path.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer /health/ in {timeout:.0f} s")
-
-
-def worker_pids(master_pid: int) -> list[int]:
-    """gunicorn worker processes: the children of the master, read from /proc."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name may hold spaces: the parent pid is the 2nd field after ")".
-        if int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
-            pids.append(int(entry.name))
-    return pids
 
 
 def rss_bytes(pid: int) -> int:

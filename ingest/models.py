@@ -59,6 +59,14 @@ class MediaAsset(models.Model):
     turn = models.IntegerField(null=True, blank=True)
     start_seconds = models.FloatField(null=True, blank=True)
     end_seconds = models.FloatField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="utterances",
+        help_text="the recording this item is a time range of (start_seconds to end_seconds)",
+    )
     metadata = models.JSONField(default=dict, blank=True)
 
     uploaded_by = models.ForeignKey(

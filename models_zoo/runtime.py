@@ -16,13 +16,13 @@ _models: dict[tuple[str, str, str, str], Any] = {}
 _lock = threading.Lock()
 
 
-def pick_device(prelabeler: Prelabeler) -> str:
+def pick_device(prelabeler: Prelabeler, params: dict[str, Any] | None = None) -> str:
     """CUDA when the pre-labeler can use it and a GPU is present, else CPU."""
     if not prelabeler.supports_cuda:
         return "cpu"
     probe = getattr(prelabeler, "cuda_available", None)
-    if callable(probe):  # a pre-labeler whose engine has its own CUDA build (CTranslate2) asks it
-        return "cuda" if probe() else "cpu"
+    if callable(probe):  # an engine with its own CUDA build (CTranslate2) is asked, per the job's params
+        return "cuda" if probe(params or {}) else "cpu"
     if importlib.util.find_spec("torch") is not None:
         import torch
 

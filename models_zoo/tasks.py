@@ -20,8 +20,9 @@ BACKOFF_FACTOR, BACKOFF_MAX = 5, 300
 @shared_task(name="models_zoo.run_prelabel_job", bind=True, acks_late=True, reject_on_worker_lost=True)
 def run_prelabel_job(self: Task, job_id: int) -> str:
     retries = self.request.retries
+    soft_time_limit = (self.request.timelimit or (None, None))[1]
     try:
-        return running.prelabel_job_run(job_id=job_id)
+        return running.prelabel_job_run(job_id=job_id, soft_time_limit=soft_time_limit)
     except running.UpstreamPending as pending:
         raise self.retry(countdown=pending.retry_after, max_retries=UPSTREAM_MAX_RETRIES) from pending
     except running.TRANSIENT_ERRORS as exc:

@@ -36,7 +36,7 @@ def test_schema_generation_has_no_warnings():
 
 
 def test_every_model_of_ours_has_an_admin():
-    ours = {"projects", "ingest", "annotation", "models_zoo", "datasets"}
+    ours = {"projects", "ingest", "annotation", "models_zoo", "releases"}
     missing = [
         model.__name__
         for model in apps.get_models()

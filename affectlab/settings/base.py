@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "ingest",
     "annotation",
     "models_zoo",
-    "datasets",
+    "releases",
     "frontend",
 ]
 
@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-idle-uploads": {"task": "ingest.expire_idle_uploads", "schedule": 3600.0},
     "requeue-stale-prelabel-jobs": {
         "task": "models_zoo.requeue_stale_jobs",
+        "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),
+    },
+    "requeue-stale-dataset-versions": {
+        "task": "releases.requeue_stale_versions",
         "schedule": float(envint("AFFECTLAB_STALE_SWEEP_SECONDS", 60)),
     },
 }

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotation.models import Annotation, Assignment
-from annotation.selectors import annotation_revisions, assignment_visible
+from annotation.selectors import annotation_revisions, assignment_is_annotatable_by, assignment_visible
 from annotation.services.annotations import (
     IdempotencyMismatch,
     NoSchema,
@@ -98,10 +98,9 @@ class AnnotationView(APIView):
         ),
     )
     def put(self, request: Request, assignment_id: int) -> Response:
-        assignment = _visible_assignment(request, assignment_id)
-        if assignment.annotator_id != request.user.pk or not user_can(
-            user=request.user, project=assignment.project, capability=Capability.ANNOTATE
-        ):
+        if not assignment_is_annotatable_by(user=request.user, assignment_id=assignment_id):
+            # Tell "not yours to see" (404) from "visible but not yours to save" (403).
+            _visible_assignment(request, assignment_id)
             raise PermissionDenied("Only the annotator this item is assigned to can save its annotation.")
         key = _idempotency_key(request)
         serializer = AnnotationSaveSerializer(data=request.data)
@@ -109,16 +108,15 @@ class AnnotationView(APIView):
         data = serializer.validated_data
         try:
             result = annotation_save(
-                assignment_id=assignment.pk, author=request.user, idempotency_key=key, **data
+                assignment_id=assignment_id, author=request.user, idempotency_key=key, **data
             )
         except SaveRefused as exc:
             return _refusal(exc, data)
-        body = {"revision": RevisionSerializer(result.revision).data, "assignment_state": _state(assignment)}
+        body = {
+            "revision": RevisionSerializer(result.revision).data,
+            "assignment_state": result.assignment_state,
+        }
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
-
-
-def _state(assignment: Assignment) -> str:
-    return Assignment.objects.filter(pk=assignment.pk).values_list("state", flat=True).get()
 
 
 def _refusal(exc: SaveRefused, data: dict) -> Response:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annotation_views, assignment_views, views
+from . import annotation_views, assignment_views, gold_views, guidelines_views, views, workspace_views
 
 urlpatterns = [
     path("schema-templates/", views.SchemaTemplateListView.as_view(), name="schema-template-list"),
@@ -47,8 +47,29 @@ urlpatterns = [
         name="assignment-annotation",
     ),
     path(
+        "assignments/<int:assignment_id>/workspace/",
+        workspace_views.WorkspaceView.as_view(),
+        name="assignment-workspace",
+    ),
+    path(
         "assignments/<int:assignment_id>/review/",
         annotation_views.AssignmentReviewView.as_view(),
         name="assignment-review",
+    ),
+    path(
+        "projects/<int:project_id>/guidelines/",
+        guidelines_views.ProjectGuidelinesView.as_view(),
+        name="project-guidelines",
+    ),
+    path("projects/<int:project_id>/gold/", gold_views.GoldListView.as_view(), name="project-gold"),
+    path(
+        "projects/<int:project_id>/gold/accuracy/",
+        gold_views.GoldAccuracyView.as_view(),
+        name="project-gold-accuracy",
+    ),
+    path(
+        "projects/<int:project_id>/gold/<int:item_id>/",
+        gold_views.GoldDetailView.as_view(),
+        name="project-gold-item",
     ),
 ]

@@ -81,3 +81,4 @@ async function request(method: string, url: string, body?: unknown): Promise<unk
 export const getJson = (url: string): Promise<unknown> => request("GET", url);
 export const postJson = (url: string, body: unknown): Promise<unknown> => request("POST", url, body);
 export const patchJson = (url: string, body: unknown): Promise<unknown> => request("PATCH", url, body);
+export const putJson = (url: string, body: unknown): Promise<unknown> => request("PUT", url, body);

@@ -58,6 +58,7 @@ class AssetRow {
     this.row = h(
       "tr",
       { data: { assetId: String(asset.id) } },
+      jobs.selectCellFor(asset, displayName(asset)),
       this.preview,
       h("td", { className: "col-name" }, this.name, this.sub, this.meta),
       this.kind,
@@ -93,7 +94,7 @@ class AssetRow {
     this.play.setAttribute("aria-label", `Play ${name}`);
     this.updatePreview(asset);
     this.updateMetadata(asset.metadata);
-    this.jobs.update(asset);
+    this.jobs.update(asset, name);
   }
 
   private updatePreview(asset: Asset): void {

@@ -2,8 +2,15 @@ import "./style.css";
 
 import { initProject } from "./pages/project";
 import { initProjectList } from "./pages/projectList";
+import { initReleases } from "./pages/releases";
+import { initReport } from "./pages/report";
+import { initLabel, initLabelStart } from "./pages/label";
 
 const PAGES: Record<string, () => Promise<void>> = {
+  label: initLabel,
+  "label-start": initLabelStart,
+  releases: initReleases,
+  report: initReport,
   "project-list": initProjectList,
   project: initProject,
 };

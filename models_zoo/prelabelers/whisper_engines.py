@@ -80,8 +80,15 @@ def shipped_model_dir() -> Path:
     return folder
 
 
-def cuda_available() -> bool:
-    """CTranslate2's own view, since it may see a GPU that neither torch nor onnxruntime does."""
+def cuda_available(engine: str = FASTER_WHISPER) -> bool:
+    """Whether ``engine`` can use a GPU here: CTranslate2's own view for faster-whisper (it may see a
+    GPU that neither torch nor onnxruntime does), torch's for openai-whisper."""
+    if engine == OPENAI_WHISPER:
+        if importlib.util.find_spec("torch") is None:
+            return False
+        import torch
+
+        return bool(torch.cuda.is_available())
     if importlib.util.find_spec("ctranslate2") is None:
         return False
     import ctranslate2
@@ -114,7 +121,7 @@ def engine_transcribe(
     """Segments with word timings; ``progress`` gets the fraction of the audio done so far."""
     if engine == FASTER_WHISPER:
         return _faster_whisper_transcribe(model, audio, language, beam_size, progress)
-    return _openai_whisper_transcribe(model, audio, language, beam_size, device)
+    return _openai_whisper_transcribe(model, audio, language, beam_size, progress)
 
 
 def _offline_message(model: str) -> str:
@@ -174,6 +181,11 @@ def _faster_whisper_transcribe(
     return Transcript(info.language, float(info.language_probability), segments)
 
 
+def openai_whisper_cache_dir() -> Path:
+    """Where openai-whisper keeps the checkpoints it has downloaded (``~/.cache/whisper``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "whisper"
+
+
 def _openai_whisper_load(model: str, device: str) -> Any:
     if importlib.util.find_spec("whisper") is None:
         raise BadInput(
@@ -184,30 +196,69 @@ def _openai_whisper_load(model: str, device: str) -> Any:
     import whisper
 
     if device == "cuda" and not torch.cuda.is_available():
-        device = "cpu"  # CTranslate2 saw the GPU but this torch build cannot use it
+        device = "cpu"
     name = model or "tiny.en"
+    known = getattr(whisper, "_MODELS", {})
     path = Path(name).expanduser()
-    if path.is_file():
-        return whisper.load_model(str(path), device=device)
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "whisper"
-    url = getattr(whisper, "_MODELS", {}).get(name)
-    if url is None or not (cache / os.path.basename(url)).is_file():
+    alignment_heads = None
+    if name in known:
+        # whisper.load_model(name) would download the file when it is missing or its checksum differs,
+        # so a named model is loaded from its cached file only, with that model's alignment heads.
+        path = openai_whisper_cache_dir() / os.path.basename(known[name])
+        if not path.is_file():
+            raise BadInput(
+                f"Whisper model {name!r} is not available offline (no {path}); "
+                "set AFFECTLAB_ASR_MODEL to a local openai-whisper checkpoint file."
+            )
+        alignment_heads = getattr(whisper, "_ALIGNMENT_HEADS", {}).get(name)
+    elif not path.is_file():
+        if path.is_absolute() or name.startswith(".") or path.exists() or os.sep in name:
+            raise BadInput(f"The openai-whisper checkpoint file {path} does not exist.")
         raise BadInput(
             f"Whisper model {name!r} is not available offline; "
             "set AFFECTLAB_ASR_MODEL to a local openai-whisper checkpoint file."
         )
-    return whisper.load_model(name, device=device, download_root=str(cache))
+    try:
+        loaded = whisper.load_model(str(path), device=device)
+    except Exception as exc:  # torch.load and load_state_dict raise many types for a bad file
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise BadInput(
+            f"The openai-whisper checkpoint {path} could not be loaded: {type(exc).__name__}: {reason}"
+        ) from exc
+    if alignment_heads is not None:
+        loaded.set_alignment_heads(alignment_heads)
+    return loaded
+
+
+def _openai_whisper_language(model: Any, audio: np.ndarray) -> tuple[str, float | None]:
+    """The language detected on the first 30 s and its probability (English-only models: 'en')."""
+    import whisper
+
+    if not model.is_multilingual:
+        return "en", None
+    window = whisper.pad_or_trim(audio)
+    mel = whisper.log_mel_spectrogram(window, model.dims.n_mels).to(model.device)
+    _, probabilities = model.detect_language(mel)
+    language = max(probabilities, key=probabilities.get)
+    return language, float(probabilities[language])
 
 
 def _openai_whisper_transcribe(
-    model: Any, audio: np.ndarray, language: str, beam_size: int, device: str
+    model: Any, audio: np.ndarray, language: str, beam_size: int, progress: Callable[[float], None]
 ) -> Transcript:
-    options: dict[str, Any] = {"fp16": str(model.device).startswith("cuda"), "word_timestamps": True}
-    if language:
-        options["language"] = language
+    probability: float | None = None
+    if not language:
+        language, probability = _openai_whisper_language(model, audio)
+    progress(0.05)
+    options: dict[str, Any] = {
+        "fp16": str(model.device).startswith("cuda"),  # half precision is slow or unsupported on CPU
+        "word_timestamps": True,
+        "language": language,
+        "verbose": None,  # no console output from a worker
+    }
     if beam_size > 1:
         options["beam_size"] = beam_size
-    result = model.transcribe(audio, **options)
+    result = model.transcribe(audio.astype(np.float32, copy=False), **options)
     segments = [
         Segment(
             start=float(s["start"]),
@@ -222,4 +273,5 @@ def _openai_whisper_transcribe(
         )  # fmt: skip
         for s in result["segments"]
     ]
-    return Transcript(result.get("language", ""), None, segments)
+    progress(1.0)
+    return Transcript(result.get("language") or language, probability, segments)

@@ -101,14 +101,21 @@ def job_mark_failed(*, job_id: int, reason: str) -> bool:
     return changed == 1
 
 
-def prelabel_job_run(*, job_id: int) -> str:
-    """Run the job if this worker can claim it; returns its state afterwards (or 'skipped')."""
+def prelabel_job_run(*, job_id: int, soft_time_limit: float | None = None) -> str:
+    """Run the job if this worker can claim it; returns its state afterwards (or 'skipped').
+
+    ``soft_time_limit`` (seconds, the limit the task message carries) is also checked once the
+    pre-labeler returns: Celery signals the limit by raising inside whatever code runs at that
+    moment, and a library that catches every exception there (matplotlib's style loader does,
+    during model imports) would otherwise let an over-long job pass as a success.
+    """
     _wait_for_upstream(job_id)
     claim = _claim(job_id)
     if claim is None:
         return "skipped"
+    deadline = time.monotonic() + soft_time_limit if soft_time_limit else None
     try:
-        _run_claimed(claim)
+        _run_claimed(claim, deadline)
     except (BadInput, AssetNotReady, UnknownPrelabeler) as exc:
         _finish(claim, JobState.FAILED, str(exc))
     except SoftTimeLimitExceeded:
@@ -140,11 +147,11 @@ def job_output_prefix(job: PrelabelJob) -> str:
     return f"{asset_prefix(job.asset)}/prelabels/{job.prelabeler}/v{job.version}-{job.params_hash[:12]}"
 
 
-def _run_claimed(claim: Claim) -> None:
+def _run_claimed(claim: Claim, deadline: float | None = None) -> None:
     job = PrelabelJob.objects.select_related("asset").get(pk=claim.job_id)
     prelabeler = prelabeler_get(job.prelabeler)
     check_inputs(asset=job.asset, prelabeler=prelabeler)
-    device = runtime.pick_device(prelabeler)
+    device = runtime.pick_device(prelabeler, job.params)
     claim.rows().update(device=device)
     model = runtime.model_for(prelabeler, job.params, device)
     prefix = job_output_prefix(job)
@@ -159,6 +166,8 @@ def _run_claimed(claim: Claim) -> None:
             upstream=upstream, progress=_Progress(claim),
         )  # fmt: skip
         outputs = prelabeler.run(ctx)
+    if deadline is not None and time.monotonic() > deadline:
+        raise SoftTimeLimitExceeded()
     tracks = []
     for output in outputs:
         table = table_from_output(output)

@@ -139,3 +139,63 @@ def test_an_annotator_sees_the_jobs_but_cannot_run_or_choose(
     )
     assert refused.status == 403
     assert browsing.csp_violations() == []
+
+
+@pytest.fixture
+def second_clip(ready_clip, owned_project, owner_user, tmp_path):
+    """Another ready clip (different bytes), so the selection holds two assets."""
+    clip = make_clip(tmp_path / "interview.mp4", seconds=1)
+    return ready_asset(owned_project, owner_user, clip, tmp_path)
+
+
+def test_an_owner_runs_a_pre_labeler_on_selected_assets(
+    ready_clip, second_clip, owned_project, owner_user, celery_worker, browsing
+):
+    page = browsing.page
+    browsing.sign_in(owner_user.username)
+    project_row(browsing, owned_project, "dialogue.mp4")
+    project_row(browsing, owned_project, "interview.mp4")
+    bar = page.locator("#selection-bar")
+    expect(bar).to_be_visible()
+    run = bar.get_by_role("button", name="Run on selected")
+    expect(run).to_be_disabled()
+    expect(page.locator("#selection-count")).to_have_text("None selected")
+
+    # One box by keyboard, then "select all" picks up the rest.
+    first_box = page.get_by_role("checkbox", name="Select dialogue.mp4")
+    first_box.focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#selection-count")).to_have_text("1 selected")
+    select_all = page.get_by_role("checkbox", name="Select all media")
+    assert select_all.evaluate("box => box.indeterminate") is True
+    select_all.check()
+    expect(page.get_by_role("checkbox", name="Select interview.mp4")).to_be_checked()
+    expect(page.locator("#selection-count")).to_have_text("2 selected")
+
+    bar.get_by_label("Pre-labeler to run on the selected media").select_option("voice_activity")
+    expect(run).to_be_enabled()
+    run.click()
+    expect(page.locator("#selection-status")).to_have_text("voice_activity: 2 started")
+    for name in ("dialogue.mp4", "interview.mp4"):
+        job = page.locator("tr[data-asset-id]", has_text=name).locator(
+            ".job[data-prelabeler='voice_activity']"
+        )
+        expect(job).to_have_attribute("data-state", "succeeded", timeout=JOB_TIMEOUT_MS)
+
+    def voice_jobs(asset) -> list[tuple[int, str, int]]:
+        jobs = page.request.get(f"{browsing.base_url}/api/media/{asset.pk}/jobs/").json()
+        return [(j["id"], j["state"], j["progress"]) for j in jobs if j["prelabeler"] == "voice_activity"]
+
+    finished = {asset.pk: voice_jobs(asset) for asset in (ready_clip, second_clip)}
+    assert all(len(jobs) == 1 and jobs[0][1:] == ("succeeded", 100) for jobs in finished.values()), finished
+
+    # The same request again reuses the finished jobs; unticking one box narrows the selection.
+    run.click()
+    expect(page.locator("#selection-status")).to_have_text("voice_activity: 0 started, 2 already done")
+    page.get_by_role("checkbox", name="Select interview.mp4").uncheck()
+    expect(page.locator("#selection-count")).to_have_text("1 selected")
+    assert select_all.evaluate("box => box.indeterminate") is True
+    assert {asset.pk: voice_jobs(asset) for asset in (ready_clip, second_clip)} == finished
+    page.screenshot(path="/tmp/affectlab-prelabel-selection.png", full_page=True)
+    assert browsing.csp_violations() == []
+    assert browsing.log.page_errors == []

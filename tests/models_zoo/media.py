@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from ingest.models import AssetStatus, MediaAsset
 from ingest.services.assets import asset_create_from_path
 from ingest.services.demo_clip import face_path, render_frames
 from ingest.services.ffmpeg_runner import ffmpeg_binary
-from ingest.services.processing import asset_normalise, asset_probe
+from ingest.services.processing import AssetBusy, asset_normalise, asset_probe
 
 FPS = 25
 WIDTH, HEIGHT, SIZE = 640, 480, 480
@@ -79,8 +80,15 @@ def ready_asset(project, owner, source: Path, tmp_path: Path) -> MediaAsset:
     asset = asset_create_from_path(
         project=project, path=staged, original_name=source.name, uploaded_by=owner
     ).asset
-    if asset_probe(asset_id=asset.pk):
-        asset_normalise(asset_id=asset.pk)
+    try:
+        if asset_probe(asset_id=asset.pk):
+            asset_normalise(asset_id=asset.pk)
+    except AssetBusy:
+        pass  # a running worker took the asset's own probe message first: let it finish
+    deadline = time.monotonic() + 120
     asset.refresh_from_db()
+    while asset.status not in (AssetStatus.READY, AssetStatus.FAILED) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        asset.refresh_from_db()
     assert asset.status == AssetStatus.READY, asset.failure_reason
     return asset

@@ -12,7 +12,7 @@ from models_zoo.models import JobState, PrelabelJob
 from models_zoo.prelabelers.base import BadInput
 from models_zoo.registry import UnknownPrelabeler
 from models_zoo.services.requests import AssetNotReady, prelabel_request
-from models_zoo.services.running import job_output_prefix, prelabel_job_run
+from models_zoo.services.running import TIME_LIMIT_REASON, job_output_prefix, prelabel_job_run
 from models_zoo.services.track_files import TrackUnreadable, track_table_read, track_window_read
 from tests.media_samples import make_tone_wav
 
@@ -45,6 +45,18 @@ def test_a_job_runs_once_and_a_second_delivery_skips_it(make_ready, pattern_mp4)
     assert prelabel_job_run(job_id=job.pk) == "skipped"
     job.refresh_from_db()
     assert job.attempts == 1
+
+
+def test_a_job_that_outlived_its_soft_time_limit_fails_even_if_the_signal_was_swallowed(
+    make_ready, pattern_mp4
+):
+    """Celery raises the soft limit inside whatever runs then; if that code swallows it, the run
+    still must not pass as a success once it returns past the limit."""
+    asset = make_ready(pattern_mp4)
+    job = prelabel_request(asset=asset, name="face")
+    assert prelabel_job_run(job_id=job.pk, soft_time_limit=1e-6) == JobState.FAILED
+    job.refresh_from_db()
+    assert job.error == TIME_LIMIT_REASON and not job.tracks.exists()
 
 
 def test_an_asset_that_is_not_ready_is_refused_with_its_state(make_ready, pattern_mp4):

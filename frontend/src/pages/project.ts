@@ -4,7 +4,8 @@ import { AssetTable } from "../assets";
 import { ApiError, getJson, listOf } from "../api";
 import { byId } from "../dom";
 import { Player } from "../player";
-import { JobBoard, wireAutoRun } from "../prelabel";
+import { initLabelingSetup } from "../labelingSetup";
+import { JobBoard, wireAutoRun, wireSelection } from "../prelabel";
 import { UPLOAD_ROLES, type Prelabeler, type Project } from "../types";
 import { UploadQueue } from "../uploads";
 
@@ -111,6 +112,11 @@ export async function initProject(): Promise<void> {
   roleBadge.textContent = ROLE_LABELS[role] ?? role;
   roleBadge.classList.add(`role-${role}`);
   roleBadge.hidden = !role;
+  void initLabelingSetup(projectId, role).catch((caught: unknown) => {
+    const notice = byId("asset-notice", HTMLElement);
+    notice.textContent = caught instanceof ApiError ? caught.message : "Could not load the labeling settings.";
+    notice.hidden = false;
+  });
   const registry = await registryRequest;
   const manages = UPLOAD_ROLES.has(role);
   jobs.configure(registry, manages, project.auto_prelabelers ?? []);
@@ -124,6 +130,19 @@ export async function initProject(): Promise<void> {
       (names) => jobs.setAuto(names),
     );
     byId("prelabel-section", HTMLElement).hidden = false;
+    wireSelection(
+      jobs,
+      {
+        head: byId("select-head", HTMLTableCellElement),
+        bar: byId("selection-bar", HTMLElement),
+        count: byId("selection-count", HTMLElement),
+        choice: byId("selection-prelabeler", HTMLSelectElement),
+        run: byId("selection-run", HTMLButtonElement),
+        status: byId("selection-status", HTMLElement),
+      },
+      projectId,
+      registry,
+    );
   }
   if (!manages) {
     byId("readonly-note", HTMLElement).hidden = false;

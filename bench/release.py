@@ -1,0 +1,279 @@
+#!/usr/bin/env python
+"""Release benchmark: building a dataset version against the floor of reading the same rows.
+
+Prints ratios measured side by side in one run; nothing is asserted, so a missed goal shows up
+as a number to explain rather than as a flaky failure.
+
+a. Build vs. read floor: a project of N items x 3 annotators (a soft categorical over 7 classes,
+   three 1-9 ratings, a 60-second trace at 10 Hz), made with bulk inserts, is released by
+   ``releases.services.build.version_build`` (snapshot, aggregation, splits, agreement report,
+   every export, storing, diff) and compared with the floor: one pass over the same item and
+   latest-revision rows with ``values_list`` (JSON decoded, as any reader must). Goal <= 3x.
+b. Scaling (``--large``): the same at 100,000 items; goal: build time <= 11x the 10,000 time.
+
+Everything runs in a temporary AFFECTLAB_VAR_DIR (its own SQLite file and media folder), so
+nothing touches var/ and no running worker picks anything up.
+
+    .venv/bin/python bench/release.py [--items 10000] [--large] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PY = sys.executable
+ANNOTATORS = 3
+TRACE_SECONDS, TRACE_HZ = 60, 10
+RATINGS = ("valence", "arousal", "dominance")
+CLASSES = ["neutral", "happy", "sad", "fearful", "angry", "surprised", "disgusted"]
+SCRUBBED = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AFFECTLAB_MEDIA_ROOT",
+    "AFFECTLAB_STAGING_DIR",
+    "AFFECTLAB_IMPORT_ROOT",
+    "DJANGO_SETTINGS_MODULE",
+)
+DEFINITION = {
+    "fields": [
+        {"name": "emotion", "kind": "categorical", "scope": "item", "mode": "soft",
+         "classes": [{"id": c} for c in CLASSES]},
+        {"name": "vad", "kind": "dimensional", "scope": "item",
+         "ratings": [{"name": n, "min": 1, "max": 9, "step": 1} for n in RATINGS]},
+        {"name": "valence_trace", "kind": "trace", "scope": "time", "rate_hz": TRACE_HZ,
+         "dimensions": [{"name": "valence", "min": -1, "max": 1}]},
+    ]
+}  # fmt: skip
+
+
+def isolate_environment(var_dir: Path) -> None:
+    for name in SCRUBBED:
+        os.environ.pop(name, None)
+        os.environ.pop(f"{name}_FILE", None)
+    os.environ.update(
+        {
+            "AFFECTLAB_VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "affectlab.settings.local",
+            "CELERY_BROKER_URL": "filesystem://",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+
+
+def migrate() -> None:
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
+
+
+def annotation_values(rng: random.Random, item: int) -> dict:
+    """Plausible labels: a peaked distribution, ratings around an item mean, a smooth noisy trace."""
+    weights = [rng.random() ** 3 for _ in CLASSES]
+    weights[item % len(CLASSES)] += 2
+    total = sum(weights)
+    distribution = {c: round(w / total, 4) for c, w in zip(CLASSES, weights, strict=True)}
+    distribution[CLASSES[0]] = round(1 - sum(v for c, v in distribution.items() if c != CLASSES[0]), 4)
+    mean = 2 + item % 6
+    ratings = {
+        n: min(9, max(1, mean + rng.choice((-1, 0, 0, 1)))) for n in ("valence", "arousal", "dominance")
+    }
+    level, trace = rng.uniform(-0.5, 0.5), []
+    for step in range(TRACE_SECONDS * TRACE_HZ):
+        level = max(-1.0, min(1.0, level + rng.uniform(-0.05, 0.05)))
+        trace.append([round(step / TRACE_HZ, 1), round(level, 3)])
+    return {"emotion": {"distribution": distribution}, "vad": ratings, "valence_trace": trace}
+
+
+def create_project(n_items: int, seed: int = 0) -> int:
+    """A project with ``n_items`` ready items, each labelled and submitted by 3 annotators (bulk inserts)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from annotation.models import Annotation, AnnotationRevision, Assignment, AssignmentState
+    from annotation.services import schema_publish
+    from ingest.models import AssetStatus, MediaAsset
+    from projects.models import Membership, Project, Role
+
+    rng = random.Random(seed)
+    users = get_user_model()
+    owner = users.objects.create_user(username=f"owner{n_items}")
+    coders = [users.objects.create_user(username=f"coder{n_items}-{i}") for i in range(ANNOTATORS)]
+    project = Project.objects.create(name=f"Release benchmark {n_items}", created_by=owner)
+    Membership.objects.bulk_create(
+        [Membership(project=project, user=owner, role=Role.OWNER)]
+        + [Membership(project=project, user=u, role=Role.ANNOTATOR) for u in coders]
+    )
+    schema = schema_publish(project=project, definition=DEFINITION, user=owner)
+    batch = 2000
+    for start in range(0, n_items, batch):
+        with transaction.atomic():
+            items = MediaAsset.objects.bulk_create(
+                [
+                    MediaAsset(
+                        project=project,
+                        kind="video",
+                        status=AssetStatus.READY,
+                        duration_seconds=TRACE_SECONDS,
+                        original_name=f"clip{n}.mp4",
+                        sha256=hashlib.sha256(f"{project.pk}/{n}".encode()).hexdigest(),
+                        metadata={"subject": f"s{n // 4}", "session": n},
+                    )  # fmt: skip
+                    for n in range(start, min(n_items, start + batch))
+                ]
+            )
+            assignments = Assignment.objects.bulk_create(
+                [
+                    Assignment(project=project, item=item, annotator=u, state=AssignmentState.SUBMITTED)
+                    for item in items
+                    for u in coders
+                ]
+            )
+            annotations = Annotation.objects.bulk_create(
+                [Annotation(assignment=a, schema=schema, latest_number=1) for a in assignments]
+            )
+            AnnotationRevision.objects.bulk_create(
+                [
+                    AnnotationRevision(
+                        annotation=ann,
+                        number=1,
+                        values=annotation_values(rng, start + i // ANNOTATORS),
+                        submitted=True,
+                        author=assignment.annotator,
+                        idempotency_key=f"bench-{ann.pk}",
+                        request_hash="0" * 64,
+                    )  # fmt: skip
+                    for i, (ann, assignment) in enumerate(zip(annotations, assignments, strict=True))
+                ]
+            )
+    return project.pk
+
+
+def read_floor(project_id: int) -> float:
+    """Seconds to read the rows a release needs, and nothing else: items and latest revisions."""
+    from django.db.models import F
+
+    from annotation.models import AnnotationRevision
+    from ingest.models import MediaAsset
+
+    started = time.perf_counter()
+    items = MediaAsset.objects.filter(project_id=project_id, status="ready").values_list(
+        "pk", "kind", "duration_seconds", "speaker", "dialogue_id", "turn", "sha256", "original_name", "text",
+        "metadata", "original_file", "derived",
+    )  # fmt: skip
+    count = sum(1 for _ in items.iterator(chunk_size=2000))
+    revisions = AnnotationRevision.objects.filter(
+        annotation__assignment__project_id=project_id, number=F("annotation__latest_number")
+    ).values_list(
+        "annotation__assignment__item_id", "annotation__assignment__annotator_id",
+        "annotation__schema__version", "number", "values", "annotation__assignment__state",
+    )  # fmt: skip
+    count += sum(1 for _ in revisions.iterator(chunk_size=2000))
+    if count == 0:
+        raise SystemExit("the floor read no rows")
+    return time.perf_counter() - started
+
+
+def timed_build(project_id: int, version: str) -> tuple[float, list[tuple[str, float]], object]:
+    """Build one version in process; returns total seconds, seconds per progress step, and the row."""
+    from projects.models import Project
+    from releases.models import DatasetVersion
+    from releases.services.build import version_build
+    from releases.services.progress import BuildClaim
+    from releases.services.versions import VersionRequest, version_create
+
+    marks: list[tuple[str, float]] = []
+    original = BuildClaim.report
+
+    def mark(self, percent: int, message: str) -> None:
+        marks.append((message, time.perf_counter()))
+        original(self, percent, message)
+
+    BuildClaim.report = mark
+    try:
+        project = Project.objects.get(pk=project_id)
+        row = version_create(
+            project=project, user=None, request=VersionRequest(version=version), enqueue=False
+        )
+        started = time.perf_counter()
+        version_build(version_id=row.pk)
+        total = time.perf_counter() - started
+    finally:
+        BuildClaim.report = original
+    row = DatasetVersion.objects.get(pk=row.pk)
+    if row.state != "ready":
+        raise SystemExit(f"the build failed: {row.error}")
+    ends = [t for _, t in marks[1:]] + [started + total]
+    steps = [(message, end - begin) for (message, begin), end in zip(marks, ends, strict=True)]
+    return total, steps, row
+
+
+def run_case(n_items: int, version: str) -> dict:
+    t0 = time.perf_counter()
+    project_id = create_project(n_items)
+    setup = time.perf_counter() - t0
+    floor = min(read_floor(project_id) for _ in range(2))
+    total, steps, row = timed_build(project_id, version)
+    return {"items": n_items, "setup": setup, "floor": floor, "build": total, "steps": steps,
+            "files": len(row.files), "bytes": sum(f["bytes"] for f in row.files)}  # fmt: skip
+
+
+def report_case(case: dict) -> None:
+    print(f"\n{case['items']:,} items x {ANNOTATORS} annotators (fixture made in {case['setup']:.1f} s)")
+    print(f"  read floor (items + latest revisions, values_list): {case['floor']:8.2f} s")
+    print(f"  release build (task, end to end):                   {case['build']:8.2f} s")
+    print(f"  ratio build / floor: {case['build'] / case['floor']:.2f}  (goal <= 3)")
+    print(f"  {case['files']} files, {case['bytes'] / 1e6:.1f} MB")
+    for message, seconds in case["steps"]:
+        print(f"    {seconds:7.2f} s  {message}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument(
+        "--large", action="store_true", help="also build 10x as many items (100,000 by default)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    var_dir = Path(tempfile.mkdtemp(prefix="affectlab-bench-release-"))
+    isolate_environment(var_dir)
+    try:
+        migrate()
+        import django
+
+        django.setup()
+        stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        python = platform.python_version()
+        print(f"release benchmark, {stamp}, Python {python}, {os.cpu_count()} CPUs, SQLite")
+        base = run_case(args.items, "1.0.0")
+        report_case(base)
+        if args.large:
+            large = run_case(args.items * 10, "1.0.0")
+            report_case(large)
+            ratio = large["build"] / base["build"]
+            print(f"\n  scaling: {ratio:.2f}x the {args.items:,}-item build (goal <= 11)")
+    finally:
+        if args.keep:
+            print(f"kept {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

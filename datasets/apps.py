@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class DatasetsConfig(AppConfig):
-    name = "datasets"
-    verbose_name = "Dataset releases"

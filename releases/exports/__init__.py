@@ -1,0 +1,1 @@
+"""Writers of the release folder, one module per format; each writes files under a local folder."""

@@ -1,0 +1,55 @@
+"""``items.jsonl``: one line per item with its metadata, checksum, split and labels.
+
+Each line holds the item's fields, ``split``, ``labels`` (aggregated, per field) and ``raw``
+(per field, per pseudonymous annotator, the value exactly as annotated). Raw values are spliced
+in from the snapshot's canonical JSON, so a trace of thousands of samples is serialised once for
+the whole release rather than once per format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from .bundle import ReleaseBundle
+from .common import canonical_json, json_safe
+
+ITEM_FIELDS = (
+    "item_id", "kind", "duration_seconds", "subject", "speaker", "dialogue_id", "turn", "sha256",
+    "original_name", "text", "metadata",
+)  # fmt: skip
+
+
+def item_records(bundle: ReleaseBundle) -> list[dict]:
+    """The items' exported fields, in release order (by item id)."""
+    items = bundle.snapshot.items
+    columns = [items[name].tolist() for name in ITEM_FIELDS]
+    return [json_safe(dict(zip(ITEM_FIELDS, row, strict=True))) for row in zip(*columns, strict=True)]
+
+
+def raw_json_by_item(bundle: ReleaseBundle) -> dict[str, str]:
+    """item_id -> ``{"field":{"A01":value,...},...}`` as canonical JSON text (sorted keys)."""
+    labels = bundle.snapshot.labels
+    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for item_id, annotator, name, text in zip(
+        labels["item_id"], labels["annotator"], labels["field"], labels["value_json"], strict=True
+    ):
+        grouped[item_id][name].append(f"{json.dumps(annotator)}:{text}")
+    out = {}
+    for item_id, fields in grouped.items():
+        parts = [
+            f"{json.dumps(name)}:{{{','.join(sorted(entries))}}}" for name, entries in sorted(fields.items())
+        ]
+        out[item_id] = "{" + ",".join(parts) + "}"
+    return out
+
+
+def write_items_jsonl(bundle: ReleaseBundle, out_dir: Path, raw: dict[str, str]) -> None:
+    aggregated = bundle.aggregated_by_item()
+    with open(out_dir / "items.jsonl", "w", encoding="utf-8", newline="\n") as handle:
+        for record in item_records(bundle):
+            item_id = record["item_id"]
+            head = {**record, "split": bundle.splits.get(item_id), "labels": aggregated.get(item_id, {})}
+            text = canonical_json(head)
+            handle.write(f'{text[:-1]},"raw":{raw.get(item_id, "{}")}}}\n')

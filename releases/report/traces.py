@@ -1,0 +1,233 @@
+"""Agreement for continuous traces, on traces resampled to the field's rate (no lag compensation).
+
+Per dimension: the mean over annotator pairs of Lin's CCC (frames of all items concatenated) and the
+six ICC forms over frames rated by every annotator. Frames of one trace are not independent, so the
+ICC's bootstrap interval resamples whole items (traces), as the CCC's does: the ICC's ANOVA sums are
+additive over frames, so each item is reduced to its sums once and a replicate reweights items.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from releases.aggregation.traces import dimension_names, on_grid
+from releases.agreement import ICC_FORMS, icc_table, mean_pairwise_ccc
+from releases.agreement.bootstrap import bootstrap_ci
+from releases.agreement.icc import forms_from_sums_of_squares
+from releases.report.common import FieldStats, Settings, as_dict, guarded, mean_over, per_item_list
+
+MAX_OVERLAY_POINTS = 2000
+ICC_CI_METHOD = "percentile bootstrap, items (whole traces) resampled with replacement"
+
+
+def trace_stats(
+    field: Mapping[str, Any],
+    per_item: Mapping[str, Mapping[str, Any]],
+    annotators: list[str],
+    s: Settings,
+    aggregated: pd.DataFrame | None = None,
+) -> FieldStats:
+    rate = float(field.get("rate_hz") or 10.0)
+    stats = FieldStats(level="interval")
+    stats.notes.append(
+        f"traces resampled to {rate:g} Hz on a common grid before comparison, without lag compensation"
+    )
+    ambiguity: dict[str, list[float | None]] = {}
+    for index, dim in enumerate(dimension_names(field)):
+        frames = {item: _frame_table(values, index, rate, annotators) for item, values in per_item.items()}
+        pairs: dict[str, list] = {}
+        stats.measures += guarded(
+            f"mean_pairwise_ccc {dim}", lambda f=frames, d=dim, p=pairs: _measures(f, d, s, p)
+        )
+        stats.per_annotator += _per_annotator(frames, annotators, dim, s, pairs.get("pairs"))
+        for item, value in _ambiguity(frames).items():
+            ambiguity.setdefault(item, []).append(value)
+    counts = {item: len(values) for item, values in per_item.items()}
+    stats.per_item = per_item_list({item: mean_over(v) for item, v in ambiguity.items()}, counts)
+    stats.trace_overlay = overlay(field, per_item, rate, aggregated)
+    return stats
+
+
+def _frame_table(
+    values: Mapping[str, Any], dimension: int, rate: float, annotators: list[str]
+) -> pd.DataFrame:
+    grid, series = on_grid(values, dimension=dimension, rate_hz=rate)
+    return pd.DataFrame(series, index=grid).reindex(columns=annotators)
+
+
+def _measures(
+    frames: Mapping[str, pd.DataFrame], dim: str, s: Settings, pairs: dict[str, list]
+) -> list[dict[str, Any]]:
+    """CCC and ICC; the CCC's per-pair values are kept in ``pairs`` for the per-annotator table."""
+    ccc = mean_pairwise_ccc(list(frames.values()), n_resamples=s.n_resamples, seed=s.seed)
+    pairs["pairs"] = list(ccc.details.get("pairs", []))
+    return [as_dict(ccc, f"mean_pairwise_ccc {dim}"), *icc_on_traces(frames, dim, s)]
+
+
+def icc_on_traces(frames: Mapping[str, pd.DataFrame], dim: str, s: Settings) -> list[dict[str, Any]]:
+    """The six ICC forms over all complete frames, with an interval that resamples items."""
+    stacked = pd.concat(frames.values()) if frames else pd.DataFrame()
+    clusters = np.repeat(np.arange(len(frames)), [len(f) for f in frames.values()])
+    values = stacked.to_numpy(dtype=float) if len(stacked) else np.empty((0, 0))
+    rated = ~np.isnan(values).all(axis=0) if values.size else np.zeros(values.shape[1], bool)
+    values = values[:, rated]
+    complete = ~np.isnan(values).any(axis=1) if values.size else np.zeros(0, bool)
+    point = icc_table(pd.DataFrame(values), n_resamples=0, seed=s.seed)
+    intervals, reasons = _cluster_intervals(values[complete], clusters[complete], s)
+    out = []
+    for i, form in enumerate(ICC_FORMS):
+        result = point[form]
+        if result.value is not None:
+            result = dataclasses.replace(result, ci=intervals[i], ci_undefined_reason=reasons[i])
+        out.append(as_dict(result, f"{form.lower()} {dim}"))
+    return out
+
+
+def _cluster_intervals(values: np.ndarray, clusters: np.ndarray, s: Settings):
+    if values.shape[0] < 2 or values.shape[1] < 2 or s.n_resamples == 0:
+        return [None] * len(ICC_FORMS), [None] * len(ICC_FORMS)
+    _, compact = np.unique(clusters, return_inverse=True)
+    sums = _item_sums(values - values.mean(), compact)
+    intervals, reasons = bootstrap_ci(
+        lambda w: icc_from_sums(w, sums, values.shape[1]),
+        n_units=int(compact.max()) + 1,
+        n_resamples=s.n_resamples,
+        seed=s.seed,
+        width=len(ICC_FORMS),
+    )
+    intervals = [dataclasses.replace(ci, method=ICC_CI_METHOD) if ci else None for ci in intervals]
+    return intervals, reasons
+
+
+def _item_sums(x: np.ndarray, clusters: np.ndarray) -> dict[str, np.ndarray]:
+    """Per item: frames, sum of frame sums, sum of squared frame sums, sum of squares, column sums."""
+    n_items = int(clusters.max()) + 1
+    row = x.sum(axis=1)
+    column_sums = np.vstack(
+        [np.bincount(clusters, weights=x[:, j], minlength=n_items) for j in range(x.shape[1])]
+    )
+    return {
+        "n": np.bincount(clusters, minlength=n_items).astype(float),
+        "r1": np.bincount(clusters, weights=row, minlength=n_items),
+        "r2": np.bincount(clusters, weights=row**2, minlength=n_items),
+        "q": np.bincount(clusters, weights=(x**2).sum(axis=1), minlength=n_items),
+        "c": column_sums.T,
+    }
+
+
+def icc_from_sums(w: np.ndarray, sums: dict[str, np.ndarray], k: int) -> np.ndarray:
+    """The six ICC forms (FORMS order) per weight row, from per-item sums (Shrout & Fleiss 1979)."""
+    n = w @ sums["n"]
+    correction = (w @ sums["r1"]) ** 2 / (n * k)
+    ss_total = w @ sums["q"] - correction
+    ss_rows = w @ sums["r2"] / k - correction
+    ss_cols = ((w @ sums["c"]) ** 2).sum(axis=1) / n - correction
+    return forms_from_sums_of_squares(ss_total, ss_rows, ss_cols, n, k)[0]
+
+
+def _per_annotator(
+    frames: Mapping[str, pd.DataFrame],
+    annotators: list[str],
+    dim: str,
+    s: Settings,
+    pairs: list | None = None,
+) -> list[dict[str, Any]]:
+    """Each annotator's mean CCC with every other annotator (frames of all items concatenated)."""
+    measure = f"mean ccc with each other annotator {dim}"
+    if not frames:
+        return [_row(a, 0, None, "no annotations were given for this field", measure) for a in annotators]
+    if pairs is None:
+        pairs = mean_pairwise_ccc(list(frames.values()), n_resamples=0, seed=s.seed).details.get("pairs", [])
+    rows = []
+    for annotator in annotators:
+        n_items = sum(int(f[annotator].notna().any()) for f in frames.values())
+        found = [p["value"] for p in pairs if annotator in (p["annotator_a"], p["annotator_b"])]
+        value = mean_over(found)
+        reason = None
+        if value is None:
+            reason = (
+                "this annotator traced no item"
+                if n_items == 0
+                else "no other annotator traced the same frames"
+            )
+        rows.append(_row(annotator, n_items, value, reason, measure))
+    return rows
+
+
+def _row(annotator: str, n: int, value: float | None, reason: str | None, measure: str) -> dict[str, Any]:
+    return {
+        "annotator": annotator,
+        "n_items": n,
+        "value": value,
+        "undefined_reason": reason,
+        "measure": measure,
+    }
+
+
+def _ambiguity(frames: Mapping[str, pd.DataFrame]) -> dict[str, float | None]:
+    """Per item: mean over frames of the annotators' mean pairwise squared difference, divided by the
+    same quantity for two values drawn at random from the whole field (2 x variance): 0 = identical
+    traces, 1 = as far apart as chance."""
+    pooled = [f.to_numpy(dtype=float) for f in frames.values()]
+    flat = np.concatenate([p[np.isfinite(p)] for p in pooled]) if pooled else np.empty(0)
+    expected = 2 * flat.var(ddof=1) if flat.size > 1 else 0.0
+    out: dict[str, float | None] = {}
+    for item, values in zip(frames, pooled, strict=True):
+        m = np.isfinite(values).sum(axis=1)
+        usable = m >= 2
+        if not usable.any() or expected <= 0:
+            out[item] = None
+            continue
+        v = values[usable]
+        spread = 2 * np.nanvar(v, axis=1) * m[usable] / (m[usable] - 1)
+        out[item] = float(spread.mean() / expected)
+    return out
+
+
+def overlay(
+    field: Mapping[str, Any],
+    per_item: Mapping[str, Mapping[str, Any]],
+    rate: float,
+    aggregated: pd.DataFrame | None,
+) -> dict[str, Any] | None:
+    """The most-annotated item's traces (first dimension) and the consensus mean, thinned for plotting."""
+    if not per_item:
+        return None
+    item = min(per_item, key=lambda i: (-len(per_item[i]), i))
+    grid, series = on_grid(per_item[item], dimension=0, rate_hz=rate)
+    consensus = np.nanmean(np.vstack(list(series.values())), axis=0) if series and grid.size else np.empty(0)
+    consensus = _aggregated_mean(aggregated, item, grid, consensus)
+    step = max(1, int(np.ceil(grid.size / MAX_OVERLAY_POINTS)))
+    return {
+        "item_id": item,
+        "dimension": dimension_names(field)[0],
+        "times": [round(float(t), 6) for t in grid[::step]],
+        "series": {a: _listed(v[::step]) for a, v in series.items()},
+        "consensus": _listed(consensus[::step]),
+    }
+
+
+def _aggregated_mean(
+    aggregated: pd.DataFrame | None, item: str, grid: np.ndarray, fallback: np.ndarray
+) -> np.ndarray:
+    if aggregated is None or aggregated.empty:
+        return fallback
+    match = aggregated[aggregated["item_id"].astype(str) == item]
+    if match.empty or not isinstance(match.iloc[0]["value"], Mapping):
+        return fallback
+    value = match.iloc[0]["value"]
+    mean = value.get("mean")
+    if isinstance(mean, Mapping):
+        mean = next(iter(mean.values()), None)
+    if not isinstance(mean, list) or len(mean) != grid.size:
+        return fallback
+    return np.array([np.nan if v is None else v for v in mean], dtype=float)
+
+
+def _listed(values: np.ndarray) -> list[float | None]:
+    return [float(v) if np.isfinite(v) else None for v in values]
