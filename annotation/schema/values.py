@@ -2,7 +2,8 @@
 
 Item-level kinds used with ``"scope": "time"`` take a list of spans, each carrying one value
 of the kind: ``[{"start": 0.0, "end": 0.2, "value": {"class": "calm"}}, ...]``. Such spans never
-overlap, and with ``window_s`` they start and end on the window grid.
+overlap, and with ``window_s`` they start and end on the window grid (a span may also end at the
+end of the media, where the last window is shorter).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def _check_timed_spans(
         if interval is not None:
             bounds.append((index, *interval))
             if window is not None:
-                check_grid(interval, window, span_path, errors)
+                check_grid(interval, window, span_path, errors, duration)
         if "value" in span:
             spec.check_value(field, span["value"], join(span_path, "value"), errors, duration)
     check_no_overlap(bounds, path, errors)

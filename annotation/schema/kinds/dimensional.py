@@ -2,7 +2,8 @@
 
 Definition: ``"ratings": [{"name": "valence", "min": 1, "max": 9, "step": 1, "labels": [...]}]``
 (``step`` absent or null = continuous). Value: ``{"valence": 7, "arousal": 3}`` with every
-declared rating present.
+declared rating present, except those marked ``"required": false``: a protocol may let annotators
+skip a rating (dominance, say) without skipping the field.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ..common import (
     FIELD_NAME,
     FIELD_NAME_RULE,
     SCALE_KEYS,
+    check_bool,
     check_list,
     check_name,
     check_object,
@@ -41,12 +43,13 @@ def check_definition(field: dict, path: str, errors: ErrorCollector) -> None:
             rating_path,
             errors,
             required=("name", "min", "max"),
-            optional=("label", "description", "step", "labels"),
+            optional=("label", "description", "step", "labels", "required"),
             what="a rating",
         ):
             continue
         check_text(rating, "label", rating_path, errors)
         check_text(rating, "description", rating_path, errors, limit=5000)
+        check_bool(rating, "required", rating_path, errors)
         name = rating.get("name")
         name_path = join(rating_path, "name")
         if "name" in rating and check_name(name, name_path, errors, pattern=FIELD_NAME, rule=FIELD_NAME_RULE):
@@ -66,8 +69,8 @@ def check_value(field: dict, value: Any, path: str, errors: ErrorCollector, dura
         errors.add(path, f"must be an object of rating name -> number, got {describe(value)}")
         return
     ratings = {r["name"]: r for r in field["ratings"]}
-    for name in ratings:
-        if name not in value:
+    for name, rating in ratings.items():
+        if rating.get("required", True) and name not in value:
             errors.add(join(path, name), "is required")
     for name, number in value.items():
         item_path = join(path, name)

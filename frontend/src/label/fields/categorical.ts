@@ -97,32 +97,65 @@ function renderChoice(field: CategoricalField, ctx: FieldContext): HTMLElement {
   return fieldShell(field, group, intensityRow);
 }
 
+/**
+ * Soft labels: a share per class (always summing to 100 %) and, for classes with an intensity scale
+ * (their own or the field's), an optional intensity once their share is above 0. A class whose
+ * share drops to 0 loses its intensity, as the schema allows intensity only for chosen classes.
+ */
 function renderSoft(field: CategoricalField, ctx: FieldContext): HTMLElement {
   const ids = field.classes.map((c) => c.id);
   const digits = ctx.claimDigits();
-  const rows = new Map<string, { slider: HTMLInputElement; bar: HTMLElement; out: HTMLOutputElement }>();
+  const rows = new Map<string, { slider: HTMLInputElement; bar: HTMLElement; out: HTMLOutputElement; level: HTMLElement | null }>();
   const current = (): Distribution | null => {
     const value = ctx.state.get(field.name) as { distribution?: Distribution } | undefined;
     return value?.distribution ?? null;
   };
+  const levels = (): Intensities => {
+    const value = ctx.state.get(field.name) as { intensity?: Intensities } | undefined;
+    return value?.intensity && typeof value.intensity === "object" ? value.intensity : {};
+  };
+  const write = (dist: Distribution | null, wanted: Intensities): void => {
+    if (!dist) {
+      ctx.state.set(field.name, undefined);
+      return;
+    }
+    const kept = Object.fromEntries(Object.entries(wanted).filter(([id]) => (dist[id] ?? 0) > 0));
+    ctx.state.set(field.name, Object.keys(kept).length ? { distribution: dist, intensity: kept } : { distribution: dist });
+  };
   const status = h("p", { className: "muted soft-status" });
   const paint = (): void => {
     const dist = current();
+    const given = levels();
     for (const id of ids) {
       const row = rows.get(id)!;
       const share = dist?.[id] ?? 0;
       row.slider.value = String(Math.round(share * 100));
       row.bar.style.width = `${share * 100}%`;
       row.out.value = dist ? `${(share * 100).toFixed(0)}%` : "–";
+      if (row.level) {
+        row.level.hidden = share <= 0;
+        const input = row.level.querySelector<HTMLInputElement | HTMLSelectElement>("select, input");
+        if (input) input.value = given[id] === undefined ? "" : String(given[id]);
+      }
     }
     status.textContent = dist ? "Shares always sum to 100%." : "Not set: move a slider to give this item a distribution.";
   };
   const set = (id: string, share: number): void => {
     if (!ctx.editable) return;
-    ctx.state.set(field.name, { distribution: setShare(ids, current(), id, share) });
+    write(setShare(ids, current(), id, share), levels());
     paint();
   };
-  const list = h("div", { className: "soft-list" });
+  const setLevel = (id: string, level: number | undefined): void => {
+    const dist = current();
+    if (!ctx.editable || !dist) return;
+    const next = { ...levels() };
+    if (level === undefined) delete next[id];
+    else next[id] = level;
+    write(dist, next);
+    paint();
+  };
+  const withIntensity = field.classes.some((cls) => intensityScale(field, cls));
+  const list = h("div", { className: withIntensity ? "soft-list with-intensity" : "soft-list" });
   field.classes.forEach((cls, index) => {
     const label = classTitle(cls);
     const slider = h("input", {
@@ -135,14 +168,18 @@ function renderSoft(field: CategoricalField, ctx: FieldContext): HTMLElement {
     const bar = h("span", { className: "soft-bar-fill" });
     bar.style.background = classColour(index, 0.85);
     const out = h("output", { className: "soft-value" });
-    rows.set(cls.id, { slider, bar, out });
+    const scale = intensityScale(field, cls);
+    const level = scale ? intensitySelect(scale, `Intensity of ${label}`, levels()[cls.id], (value) => setLevel(cls.id, value)) : null;
+    if (level) level.querySelector<HTMLInputElement | HTMLSelectElement>("select, input")!.disabled = !ctx.editable;
+    rows.set(cls.id, { slider, bar, out, level });
     const hint = keyHint(cls, index, digits);
     list.append(
       h("div", { className: "soft-row", data: { class: cls.id } },
         h("span", { className: "soft-name" }, label, hint ? h("span", { className: "key-hint", text: hint }) : null),
         slider,
         h("span", { className: "soft-bar", attrs: { "aria-hidden": "true" } }, bar),
-        out),
+        out,
+        withIntensity ? level ?? h("span", { className: "intensity" }) : null),
     );
     if (hint) {
       ctx.shortcuts.add({
@@ -156,7 +193,7 @@ function renderSoft(field: CategoricalField, ctx: FieldContext): HTMLElement {
   const clear = h("button", { className: "button ghost small", text: "Clear", attrs: { type: "button" } });
   clear.disabled = !ctx.editable;
   clear.addEventListener("click", () => {
-    ctx.state.set(field.name, undefined);
+    write(null, {});
     paint();
   });
   paint();

@@ -9,6 +9,7 @@ import { renderSegments } from "./segments";
 import { renderText } from "./text";
 import { renderTimeScoped } from "./timeScoped";
 import { renderTrace } from "./trace";
+import { isWindowGrid, renderWindowGrid } from "./windowGrid";
 
 export interface RenderedFields {
   dimensional: Map<string, DimensionalHandle>;
@@ -18,7 +19,8 @@ export function renderFields(fields: Field[], ctx: FieldContext, form: HTMLEleme
   const dimensional = new Map<string, DimensionalHandle>();
   for (const field of fields) {
     if (field.scope === "time" && field.kind !== "trace" && field.kind !== "segments") {
-      form.append(renderTimeScoped(field));
+      const readOnly = (): HTMLElement => renderTimeScoped(field);
+      form.append(field.kind === "categorical" && isWindowGrid(field) ? renderWindowGrid(field, ctx, readOnly) : readOnly());
       continue;
     }
     switch (field.kind) {

@@ -1,4 +1,7 @@
-/** Item-level kinds declared over time ("scope": "time") are shown but not edited on this page. */
+/**
+ * Item-level kinds declared over time ("scope": "time") that the window grid does not edit (other
+ * modes and kinds, spans without a window, items without media) are shown but not edited here.
+ */
 
 import { h } from "../../dom";
 import type { Field } from "../types";
