@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import label_views, release_views, views
+from . import label_views, release_views, review_views, views
 
 app_name = "frontend"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("projects/<int:project_id>/", views.project_page, name="project"),
     path("projects/<int:project_id>/label/", label_views.label_start_page, name="label-start"),
     path("assignments/<int:assignment_id>/label/", label_views.label_page, name="label"),
+    path("projects/<int:project_id>/review/", review_views.review_page, name="review"),
 ]

@@ -4,6 +4,7 @@ import { initProject } from "./pages/project";
 import { initProjectList } from "./pages/projectList";
 import { initReleases } from "./pages/releases";
 import { initReport } from "./pages/report";
+import { initReview } from "./pages/review";
 import { initLabel, initLabelStart } from "./pages/label";
 
 const PAGES: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const PAGES: Record<string, () => Promise<void>> = {
   "label-start": initLabelStart,
   releases: initReleases,
   report: initReport,
+  review: initReview,
   "project-list": initProjectList,
   project: initProject,
 };

@@ -5,6 +5,7 @@ import { ApiError, getJson, listOf } from "../api";
 import { byId } from "../dom";
 import { Player } from "../player";
 import { initLabelingSetup } from "../labelingSetup";
+import { initProjectConfig } from "../projectConfig";
 import { JobBoard, wireAutoRun, wireSelection } from "../prelabel";
 import { UPLOAD_ROLES, type Prelabeler, type Project } from "../types";
 import { UploadQueue } from "../uploads";
@@ -15,6 +16,8 @@ const ROLE_LABELS: Record<string, string> = {
   annotator: "Annotator",
   reviewer: "Reviewer",
 };
+
+const REVIEW_ROLES: ReadonlySet<string> = new Set(["owner", "manager", "reviewer"]);
 
 /** Files from a drop, leaving out folders (which browsers list as files that cannot be read). */
 function droppedFiles(transfer: DataTransfer): File[] {
@@ -115,6 +118,12 @@ export async function initProject(): Promise<void> {
   void initLabelingSetup(projectId, role).catch((caught: unknown) => {
     const notice = byId("asset-notice", HTMLElement);
     notice.textContent = caught instanceof ApiError ? caught.message : "Could not load the labeling settings.";
+    notice.hidden = false;
+  });
+  byId("review-link-row", HTMLElement).hidden = !REVIEW_ROLES.has(role);
+  void initProjectConfig(projectId, role).catch((caught: unknown) => {
+    const notice = byId("asset-notice", HTMLElement);
+    notice.textContent = caught instanceof ApiError ? caught.message : "Could not load the project setup.";
     notice.hidden = false;
   });
   const registry = await registryRequest;
