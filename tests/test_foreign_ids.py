@@ -1,4 +1,4 @@
-"""Every /api/ route with a path parameter, called with ids that belong to another project.
+"""Every /api/ route and browser page with a path parameter, called with ids of another project.
 
 The routes come from the URL resolver, so an endpoint added later is swept automatically. Each
 path parameter is filled by ``FILLERS`` with an object of a second project; a route whose
@@ -6,6 +6,13 @@ parameter has no filler fails ``test_every_api_parameter_can_be_filled`` with th
 parameter named, so no endpoint can join the API unchecked. A member of the first project must
 get 404 (or 405 for a method the view does not have), never a 2xx or a 500; inside their own
 project (project id theirs, the other ids foreign) a 403 for a missing capability is also fine.
+
+The browser pages (every routed path outside /api/ and the staff-only /admin/) are swept the
+same way with a signed-in session, because they are separate views that look objects up
+themselves: a foreign id must give 404, and an annotator must not open another annotator's
+labeling page. Each page must also render (200) for the project's owner with the owner's own
+ids, so a 404 in the sweep means "refused", not "broken"; a page parameter needs an entry in
+both ``FILLERS`` and ``HOME_FILLERS``.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from annotation.models import Assignment, GoldItem
@@ -79,6 +87,7 @@ class World:
     second: object  # annotator of home
     first_assignment: Assignment
     foreign: dict[str, object] = field(default_factory=dict)
+    own: dict[str, object] = field(default_factory=dict)  # the home project's objects, for pages
 
 
 def _item(project, n: int) -> MediaAsset:
@@ -175,7 +184,14 @@ def world(db) -> World:
     assignments_generate(project=home)
     first_assignment = Assignment.objects.get(project=home, annotator=first)
     _save(first_assignment, {"emotion": {"class": "anger"}})
-    return World(home, home_owner, first, second, first_assignment, _other_project())
+    from releases.models import DatasetVersion
+
+    own = {
+        "project": home,
+        "assignment": first_assignment,
+        "release": DatasetVersion.objects.create(project=home, version="1.0.0", created_by=home_owner),
+    }
+    return World(home, home_owner, first, second, first_assignment, _other_project(), own)
 
 
 def fill(route: str, values: dict[str, str]) -> str:
@@ -261,3 +277,115 @@ def test_the_second_annotator_cannot_see_the_first_ones_labels_in_their_own_list
     nxt = client.get(f"/api/projects/{world.home.pk}/queue/next/").json()
     assert nxt["assignment"]["annotator"] == world.second.username
     assert nxt["latest"] is None  # the first annotator saved "anger" on the same item
+
+
+# ----------------------------------------------------------------------------- browser pages
+
+
+def page_routes() -> list[str]:
+    """Every routed page with a path parameter outside /api/ and the staff-only /admin/."""
+    return sorted(
+        {
+            route
+            for route, _ in _walk(get_resolver().url_patterns)
+            if not route.startswith(("api/", "admin/")) and parameters(route)
+        }
+    )
+
+
+PAGE_ROUTES = page_routes()
+
+# How to fill a page's path parameter with the home project's own object, which its owner must
+# be able to open; a new page parameter needs an entry here as well as in FILLERS.
+HOME_FILLERS: dict[str, Callable[[dict[str, object]], str]] = {
+    "project_id": lambda o: str(o["project"].pk),
+    "assignment_id": lambda o: str(o["assignment"].pk),
+    "version_id": lambda o: str(o["release"].pk),
+}
+
+
+def browser_for(user) -> Client:
+    """A signed-in browser session: the pages use Django's session login, not API tokens."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_sweep(client: Client, url: str, allowed: set[int]) -> list[str]:
+    problems = []
+    for method in METHODS:
+        status = getattr(client, method)(url).status_code
+        if status not in allowed:
+            problems.append(f"{method.upper()} {url} -> {status} (expected one of {sorted(allowed)})")
+    return problems
+
+
+def test_every_page_parameter_can_be_filled():
+    missing = [
+        f"{route}: path parameter '{name}' (missing from {table})"
+        for route in PAGE_ROUTES
+        for name in parameters(route)
+        for table, fillers in (("FILLERS", FILLERS), ("HOME_FILLERS", HOME_FILLERS))
+        if name not in fillers
+    ]
+    assert not missing, (
+        "These pages take a path parameter that tests/test_foreign_ids.py cannot fill, so their "
+        "foreign-id behaviour is unchecked:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_the_page_sweep_sees_the_pages_it_is_meant_to_guard():
+    assert {
+        "projects/<int:project_id>/",
+        "projects/<int:project_id>/label/",
+        "projects/<int:project_id>/review/",
+        "projects/<int:project_id>/releases/",
+        "releases/<int:version_id>/report/",
+        "assignments/<int:assignment_id>/label/",
+    } <= set(PAGE_ROUTES)
+
+
+def _page_fill(route: str, fillers: dict, objects: dict[str, object]) -> str:
+    names = parameters(route)
+    if any(name not in fillers for name in names):
+        pytest.fail(
+            f"{route} has a path parameter with no filler; see test_every_page_parameter_can_be_filled"
+        )
+    return fill(route, {name: fillers[name](objects) for name in names})
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+def test_pages_open_for_the_owner_with_their_own_ids(world, route):
+    url = _page_fill(route, HOME_FILLERS, world.own)
+    response = browser_for(world.home_owner).get(url)
+    assert response.status_code == 200, f"{url} -> {response.status_code}"
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"], url
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+def test_foreign_ids_in_pages_look_like_missing_ones(world, route):
+    url = _page_fill(route, FILLERS, world.foreign)
+    outsider = UserFactory(username="no-projects")
+    problems = []
+    for user in (world.first, world.home_owner, outsider):
+        problems += [f"{user.username}: {p}" for p in page_sweep(browser_for(user), url, {404, 405})]
+    assert not problems, "\n".join(problems)
+
+
+ASSIGNMENT_PAGES = [route for route in PAGE_ROUTES if "assignment_id" in parameters(route)]
+
+
+@pytest.mark.parametrize("route", ASSIGNMENT_PAGES)
+def test_annotators_cannot_open_each_others_assignment_pages(world, route):
+    url = fill(route, {"assignment_id": str(world.first_assignment.pk)})
+    problems = page_sweep(browser_for(world.second), url, {404, 405})
+    assert not problems, "\n".join(problems)
+    for user in (world.first, world.home_owner):  # the assignee, and the owner who reviews it
+        status = browser_for(user).get(url).status_code
+        assert status == 200, f"{user.username} should open {url}: {status}"
+
+
+def test_an_annotator_is_refused_the_review_page_of_their_own_project(world):
+    response = browser_for(world.first).get(f"/projects/{world.home.pk}/review/")
+    assert response.status_code == 403

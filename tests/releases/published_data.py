@@ -56,7 +56,8 @@ WIKIPEDIA_FLEISS_COUNTS = np.array(
 
 # Shrout, P. E. & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater reliability.
 # Psychological Bulletin 86(2), 420-428. Table 2: 6 targets rated by 4 judges. Table 3 gives the
-# mean squares (BMS 11.24, WMS 6.26, JMS 32.49, EMS 1.02) and Table 4 the six ICCs.
+# mean squares (BMS 11.24, WMS 6.26, JMS 32.49, EMS 1.02) and Table 4 the six ICCs, both printed to
+# two decimals.
 SHROUT_FLEISS_1979 = np.array(
     [
         [9, 2, 5, 8],
@@ -68,6 +69,7 @@ SHROUT_FLEISS_1979 = np.array(
     ],
     dtype=float,
 )
+SHROUT_FLEISS_1979_TABLE_3 = {"BMS": 11.24, "WMS": 6.26, "JMS": 32.49, "EMS": 1.02}
 SHROUT_FLEISS_1979_TABLE_4 = {
     "ICC(1,1)": 0.17,
     "ICC(2,1)": 0.29,

@@ -1,7 +1,8 @@
-"""Cohen's kappa (plain and weighted) against textbook examples."""
+"""Cohen's kappa (plain and weighted) against textbook examples and statsmodels."""
 
 import numpy as np
 import pytest
+from statsmodels.stats import inter_rater
 
 from releases.agreement import cohen_kappa, lin_ccc, mean_pairwise_cohen_kappa
 from tests.releases.published_data import COHEN_1968_COUNTS, COHEN_1968_WEIGHTS, labels_from_table
@@ -48,6 +49,59 @@ def test_linear_weights_by_hand():
     judge_b, judge_a = labels_from_table(COHEN_1968_COUNTS)
     result = cohen_kappa(judge_b, judge_a, weights="linear", n_resamples=0)
     assert result.value == pytest.approx(1 - 0.4 / 0.76, abs=1e-12)
+
+
+def _joint_table(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a-by-b counts of the items both labeled, over every label either rater used anywhere (the
+    default scale of ``cohen_kappa``, so weighted positions line up even for a label seen only on an
+    item the other rater skipped)."""
+    both = ~np.isnan(a) & ~np.isnan(b)
+    levels = np.unique(np.concatenate([a, b])[~np.isnan(np.concatenate([a, b]))])
+    table = np.zeros((levels.size, levels.size))
+    np.add.at(table, (np.searchsorted(levels, a[both]), np.searchsorted(levels, b[both])), 1)
+    return table
+
+
+@pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
+def test_statsmodels_agrees_on_cohen_1968(weights):
+    """statsmodels' cohens_kappa on Cohen's (1968) table: plain kappa .4915 rounds to the published
+    .492 as here; the linear (1 - .4 / .76) and quadratic forms match to 1e-12."""
+    judge_b, judge_a = labels_from_table(COHEN_1968_COUNTS)
+    theirs = inter_rater.cohens_kappa(COHEN_1968_COUNTS, wt=weights, return_results=False)
+    ours = cohen_kappa(judge_b, judge_a, weights=weights, n_resamples=0).value
+    assert ours == pytest.approx(theirs, abs=1e-12)
+    if weights is None:
+        assert round(theirs, 3) == 0.492
+
+
+def test_statsmodels_agrees_on_cohen_1968_custom_weights():
+    """With Cohen's (1968) disagreement weights 0 1 3 / 1 0 6 / 3 6 0 passed as a matrix, statsmodels
+    gives .3478, the published weighted kappa .348, as here."""
+    judge_b, judge_a = labels_from_table(COHEN_1968_COUNTS)
+    theirs = inter_rater.cohens_kappa(COHEN_1968_COUNTS, weights=COHEN_1968_WEIGHTS, return_results=False)
+    assert round(theirs, 3) == 0.348
+    ours = cohen_kappa(judge_b, judge_a, weights=COHEN_1968_WEIGHTS, n_resamples=0).value
+    assert ours == pytest.approx(theirs, abs=1e-12)
+
+
+@pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
+@pytest.mark.parametrize(
+    ("seed", "n_items", "n_categories"), [(0, 20, 2), (1, 60, 3), (2, 150, 5), (3, 500, 7)]
+)
+def test_statsmodels_agrees_on_random_label_pairs(weights, seed, n_items, n_categories):
+    """Two raters on an ordinal scale, the second off by a step now and then, a few items unlabeled:
+    kappa here against statsmodels on the joint table of the items both labeled (category positions
+    are the ranks of the labels used, as statsmodels' default scores are)."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(n_categories, size=n_items).astype(float)
+    b = np.clip(a + rng.choice([-1, 0, 0, 1], size=n_items), 0, n_categories - 1)
+    b = np.where(rng.random(n_items) < 0.2, rng.integers(n_categories, size=n_items), b).astype(float)
+    a[rng.random(n_items) < 0.05] = np.nan
+    b[rng.random(n_items) < 0.05] = np.nan
+    theirs = inter_rater.cohens_kappa(_joint_table(a, b), wt=weights, return_results=False)
+    result = cohen_kappa(a, b, weights=weights, n_resamples=0)
+    assert result.value == pytest.approx(theirs, abs=1e-12)
+    assert result.n_items == int((~np.isnan(a) & ~np.isnan(b)).sum())
 
 
 def test_weights_follow_the_declared_scale_not_just_the_labels_used():

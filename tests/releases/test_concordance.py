@@ -56,6 +56,58 @@ def test_the_interval_resamples_whole_traces():
     assert mean_pairwise_ccc(items, n_resamples=400, seed=9).ci == result.ci
 
 
+def _lin_1989(x: np.ndarray, y: np.ndarray) -> float:
+    """Lin's (1989) rho_c = r * C_b: Pearson's r times the bias correction C_b = 2 / (v + 1/v + u^2),
+    v = s_x / s_y, u = (mean_x - mean_y) / sqrt(s_x s_y), with 1/n standard deviations; pairs where
+    either value is missing are dropped first."""
+    keep = ~np.isnan(x) & ~np.isnan(y)
+    x, y = x[keep], y[keep]
+    r = np.corrcoef(x, y)[0, 1]
+    v = x.std() / y.std()
+    u = (x.mean() - y.mean()) / np.sqrt(x.std() * y.std())
+    return float(r * 2 / (v + 1 / v + u**2))
+
+
+@pytest.mark.parametrize(
+    ("seed", "size", "shift", "scale"),
+    [(0, 8, 0.0, 1.0), (1, 50, 0.7, 1.3), (2, 400, -2.0, 0.4), (3, 5000, 0.1, 3.0)],
+)
+def test_it_matches_lins_factored_formula_on_random_series(seed, size, shift, scale):
+    """The moment form used here against Lin's own factorisation (precision r times accuracy C_b), on
+    related series with a shift, a change of scale and a few missing values in each."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=size)
+    y = shift + scale * (0.8 * x + 0.6 * rng.normal(size=size))
+    x[rng.random(size) < 0.05] = np.nan
+    y[rng.random(size) < 0.05] = np.nan
+    result = lin_ccc(x, y, n_resamples=0)
+    assert result.value == pytest.approx(_lin_1989(x, y), abs=1e-12)
+    assert result.n_items == int((~np.isnan(x) & ~np.isnan(y)).sum())
+
+
+def test_mean_pairwise_ccc_matches_the_formula_pair_by_pair():
+    """Three annotators' traces over twelve items of different lengths with gaps: concatenate pooling is
+    Lin's CCC of each pair's concatenated frames, per-item pooling the mean of the per-item CCCs; both
+    then average the three pairs."""
+    rng = np.random.default_rng(4)
+    items = []
+    for length in rng.integers(20, 90, size=12):
+        signal = np.cumsum(rng.normal(size=(length, 1)), axis=0)
+        frames = signal + rng.normal(scale=[0.5, 1.0, 2.0], size=(length, 3)) + [0.0, 0.3, -0.5]
+        frames[rng.random(frames.shape) < 0.05] = np.nan
+        items.append(frames)
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    stacked = np.concatenate(items)
+    concatenated = [_lin_1989(stacked[:, a], stacked[:, b]) for a, b in pairs]
+    per_item = [np.mean([_lin_1989(m[:, a], m[:, b]) for m in items]) for a, b in pairs]
+    pooled = mean_pairwise_ccc(items, n_resamples=0)
+    assert [p["value"] for p in pooled.details["pairs"]] == pytest.approx(concatenated, abs=1e-12)
+    assert pooled.value == pytest.approx(np.mean(concatenated), abs=1e-12)
+    averaged = mean_pairwise_ccc(items, pooling="per_item", n_resamples=0)
+    assert [p["value"] for p in averaged.details["pairs"]] == pytest.approx(per_item, abs=1e-12)
+    assert averaged.value == pytest.approx(np.mean(per_item), abs=1e-12)
+
+
 def test_the_grid_is_anchored_at_time_zero():
     grid = common_grid([0.03, 0.12], [0.95, 1.01], rate_hz=10)
     assert grid == pytest.approx(np.arange(1, 11) / 10)

@@ -1,7 +1,8 @@
-"""Fleiss' kappa against Fleiss (1971) and the Wikipedia worked example."""
+"""Fleiss' kappa against Fleiss (1971), the Wikipedia worked example and statsmodels."""
 
 import numpy as np
 import pytest
+from statsmodels.stats import inter_rater
 
 from releases.agreement import fleiss_kappa, fleiss_kappa_from_counts
 from tests.releases.published_data import FLEISS_1971_COUNTS, WIKIPEDIA_FLEISS_COUNTS
@@ -39,6 +40,34 @@ def test_it_reproduces_the_wikipedia_example():
     assert round(result.observed, 3) == 0.378
     assert round(result.expected, 3) == 0.213
     assert result.basis == "agreement"
+
+
+@pytest.mark.parametrize(
+    ("counts", "published"), [(FLEISS_1971_COUNTS, 0.430), (WIKIPEDIA_FLEISS_COUNTS, 0.210)]
+)
+def test_statsmodels_agrees_on_the_published_tables(counts, published):
+    """statsmodels' fleiss_kappa also rounds to the published .430 (Fleiss 1971) and .210 (Wikipedia),
+    and matches the value here to 1e-12."""
+    theirs = inter_rater.fleiss_kappa(counts, method="fleiss")
+    assert round(theirs, 3) == published
+    assert fleiss_kappa_from_counts(counts, n_resamples=0).value == pytest.approx(theirs, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_items", "n_raters", "n_categories"),
+    [(0, 10, 2, 2), (1, 30, 3, 4), (2, 80, 6, 5), (3, 400, 12, 7)],
+)
+def test_statsmodels_agrees_on_random_label_tables(seed, n_items, n_raters, n_categories):
+    """Raters who mostly follow an item's true class: raw labels here against statsmodels'
+    aggregate_raters + fleiss_kappa, and the counts layout against statsmodels on the same counts."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(n_categories, size=(n_items, 1))
+    noise = rng.integers(n_categories, size=(n_items, n_raters))
+    labels = np.where(rng.random((n_items, n_raters)) < 0.6, truth, noise).astype(float)
+    counts, _ = inter_rater.aggregate_raters(labels)
+    theirs = inter_rater.fleiss_kappa(counts, method="fleiss")
+    assert fleiss_kappa(labels, n_resamples=0).value == pytest.approx(theirs, abs=1e-12)
+    assert fleiss_kappa_from_counts(counts, n_resamples=0).value == pytest.approx(theirs, abs=1e-12)
 
 
 def test_an_incomplete_design_is_undefined_with_the_reason():
