@@ -7,6 +7,8 @@ which items are gold.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 
 from annotation.services.gold import GoldRejected, gold_accuracy, gold_delete, gold_get, gold_list, gold_set
 from projects.api.access import project_for
+from projects.models import Project
 from projects.permissions import Capability
 
 from .gold_serializers import (
@@ -29,9 +32,14 @@ from .gold_serializers import (
 GOLD_CAPABILITY = Capability.MANAGE_MEMBERS
 
 
-def _rejected(exc: GoldRejected) -> Response:
-    body = {"detail": exc.message, "errors": [e.as_dict() for e in exc.errors]}
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+def _stored(request: Request, project: Project, item_id: int, values: Any, status_code: int) -> Response:
+    """Create and update store alike; values that do not fit the schema answer 400 with each path."""
+    try:
+        saved, _ = gold_set(project=project, item_id=item_id, values=values, user=request.user)
+    except GoldRejected as exc:
+        body = {"detail": exc.message, "errors": [e.as_dict() for e in exc.errors]}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(GoldItemSerializer(saved).data, status=status_code)
 
 
 class GoldListView(APIView):
@@ -49,20 +57,12 @@ class GoldListView(APIView):
         project = project_for(user=request.user, project_id=project_id, capability=GOLD_CAPABILITY)
         serializer = GoldCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item_id = serializer.validated_data["item"]
+        data = serializer.validated_data
+        item_id = data["item"]
         if gold_get(project=project, item_id=item_id) is not None:
             body = {"detail": f"Item {item_id} is already gold; PUT to change its values.", "errors": []}
             return Response(body, status=status.HTTP_409_CONFLICT)
-        try:
-            saved, _ = gold_set(
-                project=project,
-                item_id=item_id,
-                values=serializer.validated_data["values"],
-                user=request.user,
-            )
-        except GoldRejected as exc:
-            return _rejected(exc)
-        return Response(GoldItemSerializer(saved).data, status=status.HTTP_201_CREATED)
+        return _stored(request, project, item_id, data["values"], status.HTTP_201_CREATED)
 
 
 class GoldDetailView(APIView):
@@ -85,16 +85,7 @@ class GoldDetailView(APIView):
         project, _ = self._found(request, project_id, item_id)
         serializer = GoldUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            saved, _ = gold_set(
-                project=project,
-                item_id=item_id,
-                values=serializer.validated_data["values"],
-                user=request.user,
-            )
-        except GoldRejected as exc:
-            return _rejected(exc)
-        return Response(GoldItemSerializer(saved).data)
+        return _stored(request, project, item_id, serializer.validated_data["values"], status.HTTP_200_OK)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, project_id: int, item_id: int) -> Response:

@@ -56,7 +56,51 @@ export function listOf<T>(body: unknown): T[] {
   throw new ApiError("The server sent an unexpected answer.", 0);
 }
 
-async function request(method: string, url: string, body?: unknown): Promise<unknown> {
+export interface ProblemItem {
+  path: string;
+  message: string;
+}
+
+/**
+ * A non-2xx answer. `message` is the one line the plain helpers below show; forms that point
+ * at the faulty part (review verdicts, gold items, schema publishing) read the parsed `body`.
+ */
+export class Refused extends ApiError {
+  constructor(
+    message: string,
+    status: number,
+    readonly body: unknown,
+  ) {
+    super(message, status);
+    this.name = "Refused";
+  }
+
+  /** The `errors` list of the body (path + message per problem), or none. */
+  get problems(): ProblemItem[] {
+    const errors = (this.body as { errors?: unknown } | null)?.errors;
+    if (!Array.isArray(errors)) return [];
+    return errors
+      .filter((e): e is Record<string, unknown> => e !== null && typeof e === "object")
+      .map((e) => ({ path: String(e.path ?? ""), message: String(e.message ?? "") }));
+  }
+
+  /** Schema publishing: the removed or renamed ids that need a class mapping. */
+  get unmapped(): string[] {
+    const unmapped = (this.body as { unmapped?: unknown } | null)?.unmapped;
+    return Array.isArray(unmapped) ? unmapped.map(String) : [];
+  }
+}
+
+export interface Sent {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Sends `body` as JSON. An empty answer reads as `null`; a non-2xx answer throws `Refused`
+ * with one readable message and the parsed error body.
+ */
+export async function sendJson(method: string, url: string, body?: unknown): Promise<Sent> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
@@ -71,11 +115,21 @@ async function request(method: string, url: string, body?: unknown): Promise<unk
   } catch {
     throw new ApiError("Cannot reach the server. Check your connection.", 0);
   }
-  const payload = parseJson(await response.text());
+  const text = await response.text();
+  const payload = text ? parseJson(text) : null;
   if (!response.ok) {
-    throw new ApiError(errorMessage(payload, `The server answered ${response.status}.`), response.status);
+    throw new Refused(errorMessage(payload, `The server answered ${response.status}.`), response.status, payload);
   }
-  return payload;
+  return { status: response.status, body: payload };
+}
+
+/** A person-readable message for anything a call threw. */
+export function failureText(caught: unknown, fallback: string): string {
+  return caught instanceof ApiError ? caught.message : fallback;
+}
+
+async function request(method: string, url: string, body?: unknown): Promise<unknown> {
+  return (await sendJson(method, url, body)).body;
 }
 
 export const getJson = (url: string): Promise<unknown> => request("GET", url);

@@ -12,9 +12,8 @@
 import "./review/review.css";
 import "./projectConfig.css";
 
-import { ApiError, getJson, listOf } from "./api";
+import { ApiError, Refused, failureText, getJson, listOf, sendJson, type ProblemItem } from "./api";
 import { byId, h, setText } from "./dom";
-import { Refused, failureText, sendJson, type ProblemItem } from "./review/http";
 
 const GUIDELINE_ROLES = new Set(["owner"]);
 const GOLD_ROLES = new Set(["owner", "manager"]);

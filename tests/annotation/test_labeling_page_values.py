@@ -3,16 +3,7 @@
 from annotation.schema import validate_schema, validate_values
 from annotation.templates_builtin import TEMPLATES
 
-from .helpers import field_errors, value_errors
-
-WINDOWED = {
-    "name": "state",
-    "kind": "categorical",
-    "scope": "time",
-    "window_s": 0.2,
-    "mode": "hard",
-    "classes": [{"id": "calm"}, {"id": "upset"}],
-}
+from .helpers import WINDOWED, dimensional, field_errors, nine_point, value_errors
 
 
 def test_the_last_window_may_end_at_the_end_of_the_media():
@@ -50,20 +41,11 @@ def test_grid_times_computed_by_multiplication_are_on_the_grid():
 
 
 def ratings(*extra: dict) -> dict:
-    return {
-        "name": "vad",
-        "kind": "dimensional",
-        "scope": "item",
-        "ratings": [
-            {"name": "valence", "min": 1, "max": 9, "step": 1},
-            {"name": "arousal", "min": 1, "max": 9, "step": 1},
-            *extra,
-        ],
-    }
+    return dimensional("vad", nine_point("valence"), nine_point("arousal"), *extra)
 
 
 def test_a_rating_marked_optional_may_be_left_out():
-    field = ratings({"name": "dominance", "min": 1, "max": 9, "step": 1, "required": False})
+    field = ratings(nine_point("dominance", required=False))
     assert value_errors(field, {"valence": 3, "arousal": 5}) == []
     assert value_errors(field, {"valence": 3, "arousal": 5, "dominance": 7}) == []
     assert value_errors(field, {"valence": 3, "dominance": 7}) == ["vad.arousal: is required"]

@@ -2,16 +2,7 @@
 
 from annotation.schema import validate_values
 
-from .helpers import value_errors
-
-WINDOWED = {
-    "name": "state",
-    "kind": "categorical",
-    "scope": "time",
-    "window_s": 0.2,
-    "mode": "hard",
-    "classes": [{"id": "calm"}, {"id": "upset"}],
-}
+from .helpers import WINDOWED, categorical, dimensional, nine_point, value_errors
 
 
 def test_spans_on_the_window_grid_are_valid():
@@ -40,12 +31,7 @@ def test_spans_off_the_grid_or_with_bad_values_are_refused():
 
 
 def test_time_scoped_ratings_use_the_rating_rules():
-    field = {
-        "name": "vad",
-        "kind": "dimensional",
-        "scope": "time",
-        "ratings": [{"name": "valence", "min": 1, "max": 9, "step": 1}],
-    }
+    field = dimensional("vad", nine_point("valence"), scope="time")
     value = [
         {"start": 0, "end": 2.5, "value": {"valence": 3}},
         {"start": 2.5, "end": 4, "value": {"valence": 0}},
@@ -61,13 +47,7 @@ def test_a_whole_annotation_is_checked_field_by_field():
         "fields": [
             WINDOWED,
             {"name": "why", "kind": "text", "scope": "item", "required": False},
-            {
-                "name": "overall",
-                "kind": "categorical",
-                "scope": "item",
-                "mode": "hard",
-                "classes": [{"id": "calm"}, {"id": "upset"}],
-            },
+            categorical("overall", "calm", "upset"),
         ]
     }
     draft = {"state": [{"start": 0, "end": 0.2, "value": {"class": "calm"}}], "mood": "x"}

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import APIResponse, ConsoleMessage, Page, sync_playwright
 
 from affectlab.celery import app as celery_app
 from projects.models import Role
@@ -66,6 +66,14 @@ class Browsing:
 
     def csp_violations(self) -> list[str]:
         return list(self.page.evaluate("() => window.__cspViolations || []")) + self.log.csp_messages()
+
+    def csrf_token(self) -> str:
+        return next(c["value"] for c in self.page.context.cookies() if c["name"] == "csrftoken")
+
+    def post(self, path: str, data: dict[str, Any]) -> APIResponse:
+        """A POST with the page's session and CSRF token, as another tab of the same person sends it."""
+        headers = {"X-CSRFToken": self.csrf_token(), "Referer": f"{self.base_url}/"}
+        return self.page.request.post(f"{self.base_url}{path}", data=data, headers=headers)
 
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
         self.page.goto(f"{self.base_url}/login/")

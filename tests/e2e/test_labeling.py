@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from annotation.models import Assignment
-from annotation.services import schema_publish
-from annotation.services.assignments import annotation_settings_set, assignments_generate
 from projects.models import Role
+from tests.annotation.helpers import categorical, dimensional, nine_point
+from tests.e2e.seeding import publish_and_assign
 from tests.media_samples import make_clip
 from tests.models_zoo.media import ready_asset
 
@@ -56,9 +56,7 @@ def labeling_setup(owned_project, owner_user, annotator_user, member_factory, tm
     second = member_factory(owned_project, "bruno", Role.ANNOTATOR)
     clip = make_clip(tmp_path / "interview.mp4", seconds=4)
     asset = ready_asset(owned_project, owner_user, clip, tmp_path)
-    schema_publish(project=owned_project, definition=DEFINITION, user=owner_user)
-    annotation_settings_set(project=owned_project, overlap=2, strategy="round_robin")
-    assignments_generate(project=owned_project)
+    publish_and_assign(owned_project, owner_user, DEFINITION, overlap=2)
     first_id = Assignment.objects.get(annotator=annotator_user).pk
     second_id = Assignment.objects.get(annotator=second).pk
     return asset, first_id, second_id
@@ -217,22 +215,8 @@ def test_an_annotator_labels_a_clip_and_finds_everything_after_a_reload(
 
 SUGGESTION_DEFINITION = {
     "fields": [
-        {
-            "name": "feeling",
-            "kind": "dimensional",
-            "scope": "item",
-            "ratings": [
-                {"name": "valence", "min": 1, "max": 9, "step": 1},
-                {"name": "arousal", "min": 1, "max": 9, "step": 1},
-            ],
-        },
-        {
-            "name": "emotion",
-            "kind": "categorical",
-            "scope": "item",
-            "mode": "hard",
-            "classes": [{"id": "calm"}, {"id": "tense"}],
-        },
+        dimensional("feeling", nine_point("valence"), nine_point("arousal")),
+        categorical("emotion", "calm", "tense"),
     ]
 }
 
@@ -275,8 +259,7 @@ def suggested_clip(owned_project, owner_user, annotator_user, tmp_path):
     frames = [round(i / 25, 3) for i in range(100)]
     add_track(asset, "action_units", {"time": frames, "AU12": [i / 100 for i in range(100)]}, 25.0)
     add_track(asset, "vad_fused", {"time": [0.0, 2.0], "valence": [7.6, 7.8], "arousal": [3.0, 3.2]}, 0.5)
-    schema_publish(project=owned_project, definition=SUGGESTION_DEFINITION, user=owner_user)
-    assignments_generate(project=owned_project)
+    publish_and_assign(owned_project, owner_user, SUGGESTION_DEFINITION)
     return asset, Assignment.objects.get(annotator=annotator_user).pk
 
 
@@ -375,7 +358,7 @@ def test_edits_survive_a_dropped_connection_and_a_stale_save_shows_both_versions
     other = page.request.put(
         url,
         data={"base_revision": 2, "values": {"why": "from the other tab"}, "submit": False},
-        headers={"Idempotency-Key": "other-tab-1", "X-CSRFToken": csrf(page)},
+        headers={"Idempotency-Key": "other-tab-1", "X-CSRFToken": browsing.csrf_token()},
     )
     assert other.status == 201, other.text()
     page.get_by_label("Why").fill("mine, newer")
@@ -391,7 +374,3 @@ def test_edits_survive_a_dropped_connection_and_a_stale_save_shows_both_versions
 
     assert browsing.csp_violations() == []
     assert browsing.log.page_errors == []
-
-
-def csrf(page) -> str:
-    return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")

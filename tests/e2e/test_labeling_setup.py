@@ -5,23 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from ingest.models import AssetKind, AssetStatus, MediaAsset
 from projects.models import Role
+from tests.e2e.seeding import text_items
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def team(owned_project, member_factory):
-    for turn in range(3):
-        MediaAsset.objects.create(
-            project=owned_project,
-            sha256=f"{turn:064d}",
-            original_name=f"turn-{turn}.txt",
-            kind=AssetKind.TEXT,
-            status=AssetStatus.READY,
-            text=f"Utterance {turn}",
-        )
+    text_items(owned_project, [f"Utterance {turn}" for turn in range(3)])
     return {
         "annie": member_factory(owned_project, "annie", Role.ANNOTATOR),
         "bob": member_factory(owned_project, "bob", Role.ANNOTATOR),

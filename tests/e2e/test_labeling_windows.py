@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from annotation.models import Assignment
-from annotation.services import schema_publish
-from annotation.services.assignments import assignments_generate
 from annotation.templates_builtin import template_get
 from ingest.models import MediaAsset
+from tests.annotation.helpers import dimensional, nine_point
+from tests.e2e.seeding import publish_and_assign
 from tests.e2e.test_labeling import key, media_time, seek, wait_saved, wait_until
 from tests.media_samples import make_clip
 from tests.models_zoo.media import ready_asset
@@ -27,14 +27,20 @@ def windowed_clip(project, owner, annotator, tmp_path, *, duration: float | None
     asset = ready_asset(project, owner, make_clip(tmp_path / "child.mp4", seconds=4), tmp_path)
     if duration is not None:
         MediaAsset.objects.filter(pk=asset.pk).update(duration_seconds=duration)
-    schema_publish(project=project, definition=template.definition, user=owner)
-    assignments_generate(project=project)
+    publish_and_assign(project, owner, template.definition)
     return Assignment.objects.get(annotator=annotator).pk
 
 
 def open_page(browsing, assignment_id: int) -> None:
     browsing.page.goto(f"{browsing.base_url}/assignments/{assignment_id}/label/")
     expect(browsing.page.locator("body")).to_have_attribute("data-label-ready", "true")
+
+
+def open_grid(browsing, annotator, assignment_id: int) -> Locator:
+    """Signs the annotator in, opens the labeling page and gives the window lane of the "state" field."""
+    browsing.sign_in(annotator.username)
+    open_page(browsing, assignment_id)
+    return browsing.page.locator(".window-lane[data-field='state']")
 
 
 def saved_values(browsing, assignment_id: int) -> dict:
@@ -52,6 +58,22 @@ def strip_x(box: dict, window: int, count: int) -> float:
     return box["x"] + (window + 0.5) / count * box["width"]
 
 
+def strip_box(lane: Locator) -> tuple[dict, float]:
+    """The lane's canvas box, and the height at which a press lands on the strip."""
+    box = lane.locator("canvas").bounding_box()
+    assert box is not None
+    return box, box["y"] + box["height"] * 0.7
+
+
+def drag(page, y: float, start: float, *through: float, steps: int) -> None:
+    """Presses at ``start`` and moves through each x in turn (``steps`` mouse events apiece)."""
+    page.mouse.move(start, y)
+    page.mouse.down()
+    for x in through:
+        page.mouse.move(x, y, steps=steps)
+    page.mouse.up()
+
+
 @pytest.fixture
 def windowed(owned_project, owner_user, annotator_user, tmp_path) -> int:
     return windowed_clip(owned_project, owner_user, annotator_user, tmp_path)
@@ -64,9 +86,7 @@ def windowed_hour(owned_project, owner_user, annotator_user, tmp_path) -> int:
 
 def test_windows_are_labeled_by_key_stepping_playing_and_dragging(windowed, annotator_user, browsing):
     page = browsing.page
-    browsing.sign_in(annotator_user.username)
-    open_page(browsing, windowed)
-    lane = page.locator(".window-lane[data-field='state']")
+    lane = open_grid(browsing, annotator_user, windowed)
     expect(lane).to_have_attribute("data-windows", "20")
     expect(lane).to_have_attribute("data-unlabeled", "20")
     expect(lane).to_have_attribute("data-current", "0")
@@ -94,15 +114,8 @@ def test_windows_are_labeled_by_key_stepping_playing_and_dragging(windowed, anno
     }
 
     # Drag on the strip paints the last class used over a range; a click goes to a window.
-    canvas = lane.locator("canvas")
-    box = canvas.bounding_box()
-    assert box is not None
-    y = box["y"] + box["height"] * 0.7
-    page.mouse.move(strip_x(box, 10, 20), y)
-    page.mouse.down()
-    page.mouse.move(strip_x(box, 12, 20), y, steps=5)
-    page.mouse.move(strip_x(box, 14, 20), y, steps=5)
-    page.mouse.up()
+    box, y = strip_box(lane)
+    drag(page, y, strip_x(box, 10, 20), strip_x(box, 12, 20), strip_x(box, 14, 20), steps=5)
     expect(lane).to_have_attribute("data-unlabeled", str(20 - 4 - 5))
     page.mouse.click(strip_x(box, 17, 20), y)
     expect(lane).to_have_attribute("data-current", "17")
@@ -154,22 +167,15 @@ def test_windows_are_labeled_by_key_stepping_playing_and_dragging(windowed, anno
 
 def test_an_hour_of_windows_stays_responsive(windowed_hour, annotator_user, browsing):
     page = browsing.page
-    browsing.sign_in(annotator_user.username)
-    open_page(browsing, windowed_hour)
-    lane = page.locator(".window-lane[data-field='state']")
+    lane = open_grid(browsing, annotator_user, windowed_hour)
     expect(lane).to_have_attribute("data-windows", "18000")
     expect(lane).to_have_attribute("data-last-visible", "17999")
     # One canvas, not a node per window.
     assert lane.locator("*").count() == 2
 
     # Paint a tenth of the hour by dragging over the fitted strip.
-    box = lane.locator("canvas").bounding_box()
-    assert box is not None
-    y = box["y"] + box["height"] * 0.7
-    page.mouse.move(box["x"] + box["width"] * 0.1, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.2, y, steps=10)
-    page.mouse.up()
+    box, y = strip_box(lane)
+    drag(page, y, box["x"] + box["width"] * 0.1, box["x"] + box["width"] * 0.2, steps=10)
     wait_saved(page)
     (span,) = saved_values(browsing, windowed_hour)["state"]
     assert span["value"] == {"class": CALM}
@@ -228,25 +234,10 @@ RATINGS_DEFINITION = {
             "intensity": INTENSITY,
             "classes": [{"id": "joy"}, {"id": "sadness"}, {"id": "neutral", "intensity": None}],
         },
-        {
-            "name": "vad",
-            "kind": "dimensional",
-            "scope": "item",
-            "ratings": [
-                {"name": "valence", "min": 1, "max": 9, "step": 1},
-                {"name": "arousal", "min": 1, "max": 9, "step": 1},
-                {"name": "dominance", "min": 1, "max": 9, "step": 1, "required": False},
-            ],
-        },
-        {
-            "name": "sam",
-            "kind": "dimensional",
-            "scope": "item",
-            "ratings": [
-                {"name": "pleasure", "min": 1, "max": 9, "step": 1},
-                {"name": "excitement", "min": 1, "max": 9, "step": 1},
-            ],
-        },
+        dimensional(
+            "vad", nine_point("valence"), nine_point("arousal"), nine_point("dominance", required=False)
+        ),
+        dimensional("sam", nine_point("pleasure"), nine_point("excitement")),
     ]
 }
 
@@ -254,8 +245,7 @@ RATINGS_DEFINITION = {
 @pytest.fixture
 def rated_clip(owned_project, owner_user, annotator_user, tmp_path) -> int:
     ready_asset(owned_project, owner_user, make_clip(tmp_path / "face.mp4", seconds=2), tmp_path)
-    schema_publish(project=owned_project, definition=RATINGS_DEFINITION, user=owner_user)
-    assignments_generate(project=owned_project)
+    publish_and_assign(owned_project, owner_user, RATINGS_DEFINITION)
     return Assignment.objects.get(annotator=annotator_user).pk
 
 

@@ -9,27 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from annotation.models import Assignment
-from annotation.services import schema_publish
-from annotation.services.annotations import annotation_save
-from annotation.services.assignments import annotation_settings_set, assignments_generate
-from ingest.models import AssetKind, AssetStatus, MediaAsset
 from projects.models import Role
+from tests.annotation.helpers import categorical
+from tests.e2e.seeding import publish_and_assign, submit, text_items
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 SCREENSHOT = "/tmp/affectlab-project-config.png"
 DEFINITION = {
     "title": "Utterance emotion",
-    "fields": [
-        {
-            "name": "emotion",
-            "label": "Emotion",
-            "kind": "categorical",
-            "scope": "item",
-            "mode": "hard",
-            "classes": [{"id": "joy"}, {"id": "anger"}, {"id": "fear"}],
-        },
-    ],
+    "fields": [categorical("emotion", "joy", "anger", "fear", label="Emotion")],
 }
 
 
@@ -39,34 +28,17 @@ def configured(owned_project, owner_user, member_factory):
     annie = member_factory(owned_project, "annie", Role.ANNOTATOR)
     member_factory(owned_project, "manon", Role.MANAGER)
     member_factory(owned_project, "rita", Role.REVIEWER)
-    items = [
-        MediaAsset.objects.create(
-            project=owned_project,
-            sha256=f"{turn + 20:064d}",
-            original_name=f"line-{turn}.txt",
-            kind=AssetKind.TEXT,
-            status=AssetStatus.READY,
-            text=f"Line {turn}",
-        )
-        for turn in range(2)
-    ]
-    schema_publish(project=owned_project, definition=DEFINITION, user=owner_user)
-    annotation_settings_set(project=owned_project, overlap=1, strategy="round_robin")
-    assignments_generate(project=owned_project)
+    items = text_items(owned_project, [f"Line {turn}" for turn in range(2)], name="line-{}.txt")
+    publish_and_assign(owned_project, owner_user, DEFINITION, overlap=1)
     for assignment in Assignment.objects.filter(annotator=annie):
-        annotation_save(
-            assignment_id=assignment.pk,
-            author=annie,
-            base_revision=None,
-            values={"emotion": {"class": "joy"}},
-            submit=True,
-            idempotency_key=f"seed-{assignment.pk}",
-        )
+        submit(assignment, {"emotion": {"class": "joy"}})
     return items
 
 
-def open_project(browsing, project) -> None:
+def open_project_as(browsing, username: str, project) -> None:
+    """Signs ``username`` in and waits for the project page to finish loading."""
     page = browsing.page
+    browsing.sign_in(username)
     page.goto(f"{browsing.base_url}/projects/{project.pk}/")
     expect(page.locator("html")).to_have_attribute("data-ready", "true")
 
@@ -75,8 +47,7 @@ def test_an_owner_edits_the_guidelines_and_sees_the_sanitised_preview(
     owned_project, owner_user, configured, browsing
 ):
     page, base = browsing.page, browsing.base_url
-    browsing.sign_in(owner_user.username)
-    open_project(browsing, owned_project)
+    open_project_as(browsing, owner_user.username, owned_project)
     section = page.locator("#guidelines-section")
     expect(section).to_be_visible()
     expect(page.locator("#guidelines-preview")).to_have_text("No guidelines yet.")
@@ -107,8 +78,7 @@ def test_an_owner_marks_a_gold_item_sees_errors_and_accuracy_and_removes_it(
 ):
     page, base = browsing.page, browsing.base_url
     first, second = configured
-    browsing.sign_in(owner_user.username)
-    open_project(browsing, owned_project)
+    open_project_as(browsing, owner_user.username, owned_project)
     expect(page.locator("#gold-section")).to_be_visible()
     expect(page.locator("#gold-empty")).to_be_visible()
     item = page.get_by_label("Item", exact=True)
@@ -160,8 +130,7 @@ def test_an_owner_publishes_a_schema_version_and_is_told_about_the_class_mapping
     owned_project, owner_user, configured, browsing
 ):
     page, base = browsing.page, browsing.base_url
-    browsing.sign_in(owner_user.username)
-    open_project(browsing, owned_project)
+    open_project_as(browsing, owner_user.username, owned_project)
     editor = page.get_by_label("Definition")
     expect(editor).not_to_have_value("")
     assert json.loads(editor.input_value()) == DEFINITION
@@ -197,12 +166,7 @@ def test_an_owner_publishes_a_schema_version_and_is_told_about_the_class_mapping
 
     # A version published elsewhere meanwhile (another tab): the stale editor refuses to undo it.
     renamed = {**fewer, "title": "Emotion, renamed elsewhere"}
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    other = page.request.post(
-        f"{base}/api/projects/{owned_project.pk}/schema/",
-        data={"definition": renamed},
-        headers={"X-CSRFToken": token, "Referer": f"{base}/"},
-    )
+    other = browsing.post(f"/api/projects/{owned_project.pk}/schema/", {"definition": renamed})
     assert other.status == 201 and other.json()["version"] == 3
     editor.fill(json.dumps({**fewer, "title": "Mine"}, indent=2))
     page.get_by_role("button", name="Publish new version").click()
@@ -216,16 +180,14 @@ def test_an_owner_publishes_a_schema_version_and_is_told_about_the_class_mapping
 
 def test_a_manager_sees_gold_items_only_and_an_annotator_sees_no_setup(owned_project, configured, browsing):
     page = browsing.page
-    browsing.sign_in("manon")
-    open_project(browsing, owned_project)
+    open_project_as(browsing, "manon", owned_project)
     expect(page.locator("#gold-section")).to_be_visible()
     expect(page.locator("#guidelines-section")).to_be_hidden()
     expect(page.locator("#schema-section")).to_be_hidden()
     expect(page.locator("#review-link-row")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
-    browsing.sign_in("annie")
-    open_project(browsing, owned_project)
+    open_project_as(browsing, "annie", owned_project)
     page.wait_for_timeout(300)
     for section in ("#gold-section", "#guidelines-section", "#schema-section", "#review-link-row"):
         expect(page.locator(section)).to_be_hidden()

@@ -8,11 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from annotation.models import Assignment
-from annotation.services import schema_publish
-from annotation.services.annotations import annotation_save
-from annotation.services.assignments import annotation_settings_set, assignments_generate
-from ingest.models import AssetKind, AssetStatus, MediaAsset
 from projects.models import Role
+from tests.annotation.helpers import categorical
+from tests.e2e.seeding import publish_and_assign, submit, text_items
 from tests.factories import UserFactory
 from tests.media_samples import make_clip
 from tests.models_zoo.media import ready_asset
@@ -24,14 +22,7 @@ HOSTILE = "<img src=x onerror=\"document.title='owned'\">"
 DEFINITION = {
     "title": "Utterance emotion",
     "fields": [
-        {
-            "name": "emotion",
-            "label": "Emotion",
-            "kind": "categorical",
-            "scope": "item",
-            "mode": "hard",
-            "classes": [{"id": "joy", "label": "Joy"}, {"id": "anger", "label": "Anger"}],
-        },
+        categorical("emotion", "joy", "anger", labelled=True, label="Emotion"),
         {"name": "why", "label": "Why", "kind": "text", "scope": "item"},
     ],
 }
@@ -43,30 +34,13 @@ def submitted(owned_project, owner_user, member_factory):
     annie = member_factory(owned_project, "annie", Role.ANNOTATOR)
     bob = member_factory(owned_project, "bob", Role.ANNOTATOR)
     member_factory(owned_project, "rita", Role.REVIEWER)
-    for turn in range(2):
-        MediaAsset.objects.create(
-            project=owned_project,
-            sha256=f"{turn + 7:064d}",
-            original_name=f"turn-{turn}.txt",
-            kind=AssetKind.TEXT,
-            status=AssetStatus.READY,
-            text=f"Utterance number {turn}",
-        )
-    schema_publish(project=owned_project, definition=DEFINITION, user=owner_user)
-    annotation_settings_set(project=owned_project, overlap=2, strategy="round_robin")
-    assignments_generate(project=owned_project)
+    text_items(owned_project, [f"Utterance number {turn}" for turn in range(2)])
+    publish_and_assign(owned_project, owner_user, DEFINITION, overlap=2)
     answers = {annie.pk: ("joy", HOSTILE), bob.pk: ("anger", "Raised voice.")}
     ids = {}
     for assignment in Assignment.objects.select_related("item").order_by("item_id", "annotator__username"):
         emotion, why = answers[assignment.annotator_id]
-        annotation_save(
-            assignment_id=assignment.pk,
-            author=assignment.annotator,
-            base_revision=None,
-            values={"emotion": {"class": emotion}, "why": why},
-            submit=True,
-            idempotency_key=f"seed-{assignment.pk}",
-        )
+        submit(assignment, {"emotion": {"class": emotion}, "why": why})
         ids[(assignment.item.original_name, assignment.annotator.username)] = assignment.pk
     return ids
 
@@ -214,13 +188,7 @@ def test_an_annotator_gets_403_on_the_review_page_and_api(owned_project, submitt
     assert response is not None and response.status == 403
     assert page.request.get(f"{base}/api/projects/{owned_project.pk}/assignments/").status == 403
     assert page.request.get(f"{base}/api/projects/{owned_project.pk}/assignments/progress/").status == 403
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    refused = page.request.post(
-        f"{base}/api/assignments/{own}/review/",
-        data={"action": "accept"},
-        headers={"X-CSRFToken": token, "Referer": f"{base}/"},
-    )
-    assert refused.status == 403
+    assert browsing.post(f"/api/assignments/{own}/review/", {"action": "accept"}).status == 403
     page.goto(f"{base}/projects/{owned_project.pk}/")
     expect(page.locator("html")).to_have_attribute("data-ready", "true")
     expect(page.get_by_role("link", name="Review")).to_be_hidden()
@@ -235,7 +203,7 @@ def test_an_annotator_gets_403_on_the_review_page_and_api(owned_project, submitt
 @pytest.fixture
 def clip_submitted(owned_project, owner_user, member_factory, tmp_path):
     """A ready 3-second clip with segments and a trace submitted by annie."""
-    annie = member_factory(owned_project, "annie", Role.ANNOTATOR)
+    member_factory(owned_project, "annie", Role.ANNOTATOR)
     member_factory(owned_project, "rita", Role.REVIEWER)
     asset = ready_asset(owned_project, owner_user, make_clip(tmp_path / "talk.mp4", seconds=3), tmp_path)
     definition = {
@@ -258,19 +226,13 @@ def clip_submitted(owned_project, owner_user, member_factory, tmp_path):
             },
         ],
     }
-    schema_publish(project=owned_project, definition=definition, user=owner_user)
-    assignments_generate(project=owned_project)
-    assignment = Assignment.objects.get(annotator=annie)
-    annotation_save(
-        assignment_id=assignment.pk,
-        author=annie,
-        base_revision=None,
-        values={
+    publish_and_assign(owned_project, owner_user, definition)
+    submit(
+        Assignment.objects.get(annotator__username="annie"),
+        {
             "spans": [{"start": 0.5, "end": 1.25, "class": "ambivalent"}],
             "valence": [[0.0, -0.5], [0.5, 0.0], [1.0, 0.5]],
         },
-        submit=True,
-        idempotency_key="seed-clip",
     )
     return asset
 

@@ -8,10 +8,9 @@
  * Annotation values come from the API and are shown as text only (see `values.ts`).
  */
 
-import { ApiError, getJson, listOf } from "../api";
+import { ApiError, Refused, failureText, getJson, listOf, sendJson } from "../api";
 import { byId, h, setText } from "../dom";
 import { formatDuration } from "../format";
-import { Refused, failureText, sendJson } from "./http";
 import {
   ALLOWED,
   STATE_LABELS,
