@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,6 +12,7 @@ from annotation.models import AssignmentState
 
 from ..models import DatasetVersion, IncludeMedia
 from ..services.semver import BUMPS
+from ..services.versions import VersionRefused, VersionRequest
 
 
 class VersionFiltersSerializer(serializers.Serializer):
@@ -39,6 +43,65 @@ class VersionCreateSerializer(serializers.Serializer):
     include_media = serializers.ChoiceField(choices=IncludeMedia.choices, default=IncludeMedia.NONE)
     seed = serializers.IntegerField(default=0, min_value=0, max_value=2**31 - 1)
     dawid_skene = serializers.BooleanField(default=False)
+
+
+def version_request_from(data: dict[str, Any]) -> VersionRequest:
+    """A ``VersionRequest`` checked by the API's own serializer, for the command line and the admin.
+
+    Every way of creating a version accepts and refuses the same input; errors come back as
+    ``VersionRefused`` keyed like the service's own (``filters.item_ids``), so each caller can
+    name its option or form field.
+    """
+    body = VersionCreateSerializer(data=data)
+    if not body.is_valid():
+        raise VersionRefused(_flat_errors(body.errors))
+    valid = body.validated_data
+    return VersionRequest(
+        version=valid.get("version") or None, bump=valid["bump"], notes=valid["notes"],
+        filters=valid["filters"], include_media=valid["include_media"], seed=valid["seed"],
+        dawid_skene=valid["dawid_skene"],
+    )  # fmt: skip
+
+
+MAX_ITEM_IDS = 1_000_000  # as ``VersionFiltersSerializer.item_ids``
+_ID_RANGE = re.compile(r"^(\d+)-(\d+)$")
+
+
+def id_tokens(text: str) -> list[str]:
+    """Words of a typed list: commas and whitespace both separate."""
+    return [token for token in re.split(r"[,\s]+", text) if token]
+
+
+def parse_item_ids(text: str) -> list[int]:
+    """Item ids typed by a person: ``3, 5 10-20``; ``ValueError`` names the first word that is neither."""
+    ids: list[int] = []
+    for token in id_tokens(text):
+        if token.isdigit():
+            ids.append(int(token))
+        elif (span := _ID_RANGE.match(token)) and 0 <= int(span[2]) - int(span[1]) < MAX_ITEM_IDS:
+            ids.extend(range(int(span[1]), int(span[2]) + 1))
+        else:
+            raise ValueError(f"{token!r} is neither an item id nor a range like 10-20.")
+        if len(ids) > MAX_ITEM_IDS:
+            raise ValueError(f"at most {MAX_ITEM_IDS:,} items.")
+    return ids
+
+
+def _flat_errors(errors: Any, prefix: str = "") -> dict[str, str]:
+    """DRF's nested errors as ``{"filters.item_ids": "first message"}``; an entry's error names its list."""
+    if isinstance(errors, dict):
+        out: dict[str, str] = {}
+        for key, value in errors.items():
+            if key == "non_field_errors" or isinstance(key, int):
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, message in _flat_errors(value, name).items():
+                out.setdefault(field, message)
+        return out
+    if isinstance(errors, list) and errors:
+        return _flat_errors(errors[0], prefix)
+    return {prefix: str(errors)}
 
 
 class FileEntrySerializer(serializers.Serializer):

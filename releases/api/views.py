@@ -1,4 +1,11 @@
-"""Release endpoints: list and create a project's versions, read one, its report, its files."""
+"""Release endpoints: list and create a project's versions, read one, its report, its files.
+
+Who may read what follows blind labeling: a release holds every annotator's labels (raw values,
+confusion counts, per-annotator agreement), so an annotator must not learn the others' answers
+through it. Reading versions, their diff and their report therefore needs ``review`` (owners,
+managers, reviewers, who see all labels in the review queue anyway); creating a version and
+reading its files needs ``export`` (owners). Non-members get 404, members without the right 403.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +42,9 @@ TEXT_TYPES = {
 }
 
 
+READ = Capability.REVIEW  # list, detail (with its diff) and report: see the module docstring
+
+
 class NotReady(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "not_ready"
@@ -56,8 +66,8 @@ def _ready(version: DatasetVersion) -> DatasetVersion:
 class ProjectVersionsView(APIView):
     @extend_schema(responses=DatasetVersionSerializer(many=True))
     def get(self, request: Request, project_id: int) -> Response:
-        """The project's versions, newest first."""
-        project = project_for(user=request.user, project_id=project_id, capability=Capability.VIEW)
+        """The project's versions, newest first (the review right: they describe everyone's labels)."""
+        project = project_for(user=request.user, project_id=project_id, capability=READ)
         versions = DatasetVersion.objects.filter(project=project).select_related("created_by")
         versions = versions.order_by("-major", "-minor", "-patch")
         return Response(DatasetVersionSerializer(versions, many=True).data)
@@ -95,7 +105,7 @@ def _nested(errors: dict[str, str]) -> dict:
 class VersionDetailView(APIView):
     @extend_schema(responses=DatasetVersionSerializer)
     def get(self, request: Request, version_id: int) -> Response:
-        version = _version_for(request, version_id, Capability.VIEW)
+        version = _version_for(request, version_id, READ)
         return Response(DatasetVersionSerializer(version).data)
 
 
@@ -103,7 +113,7 @@ class VersionReportView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, version_id: int) -> Response:
         """The agreement report of a ready version (409 while it builds)."""
-        version = _ready(_version_for(request, version_id, Capability.VIEW))
+        version = _ready(_version_for(request, version_id, READ))
         try:
             with default_storage.open(f"{version.storage_prefix}/report.json", "rb") as handle:
                 return Response(json.loads(handle.read()))

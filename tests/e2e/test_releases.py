@@ -6,21 +6,17 @@ docstring); while the browser is open the tests read server state through the AP
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from annotation.models import Assignment
-from annotation.services import schema_publish
-from annotation.services.annotations import annotation_save
-from annotation.services.assignments import annotation_settings_set, assignments_generate
-from ingest.models import AssetStatus, MediaAsset
 from projects.models import Role
 from releases.models import DatasetVersion, VersionState
+from tests.annotation.helpers import categorical
+from tests.e2e.seeding import publish_and_assign, submit, text_items
 from tests.factories import ProjectFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -31,66 +27,27 @@ PLOTS_SCREENSHOT = "/tmp/affectlab-release-plots.png"
 BUILD_TIMEOUT_MS = 90_000
 
 DEFINITION = {
-    "fields": [
-        {
-            "name": "emotion",
-            "kind": "categorical",
-            "scope": "item",
-            "mode": "hard",
-            "classes": [{"id": "joy"}, {"id": "anger"}, {"id": "sadness"}],
-        },
-        {
-            "name": "speaker_visible",
-            "kind": "categorical",
-            "scope": "item",
-            "mode": "hard",
-            "classes": [{"id": "yes"}, {"id": "no"}],
-        },
-    ]
+    "fields": [categorical("emotion", "joy", "anger", "sadness"), categorical("speaker_visible", "yes", "no")]
 }
 # Two annotators disagree on one item of four for "emotion"; everybody answers "yes" for
 # "speaker_visible", so no agreement beyond chance can be computed for it.
 EMOTIONS = {"annie": ["joy", "anger", "joy", "sadness"], "andy": ["joy", "anger", "anger", "sadness"]}
 
 
-def _text_items(project, count: int) -> list[MediaAsset]:
-    items = []
-    for index in range(count):
-        text = f"turn {index} of project {project.pk}"
-        items.append(
-            MediaAsset.objects.create(
-                project=project,
-                kind="text",
-                status=AssetStatus.READY,
-                text=text,
-                sha256=hashlib.sha256(text.encode()).hexdigest(),
-            )
-        )
-    return items
-
-
 @pytest.fixture
 def labelled_project(owned_project, owner_user, annotator_user, member_factory):
     """Four text items, each labelled and submitted by two annotators."""
     second = member_factory(owned_project, "andy", Role.ANNOTATOR)
-    schema_publish(project=owned_project, definition=DEFINITION, user=owner_user)
-    annotation_settings_set(project=owned_project, overlap=2, strategy="round_robin")
-    items = _text_items(owned_project, 4)
-    assignments_generate(project=owned_project)
+    texts = [f"turn {index} of project {owned_project.pk}" for index in range(4)]
+    items = text_items(owned_project, texts, name=None)
+    publish_and_assign(owned_project, owner_user, DEFINITION, overlap=2)
     for user in (annotator_user, second):
         for index, item in enumerate(items):
-            assignment = Assignment.objects.get(item=item, annotator=user)
-            annotation_save(
-                assignment_id=assignment.pk,
-                author=user,
-                base_revision=None,
-                values={
-                    "emotion": {"class": EMOTIONS[user.username][index]},
-                    "speaker_visible": {"class": "yes"},
-                },
-                submit=True,
-                idempotency_key=str(uuid.uuid4()),
-            )
+            values = {
+                "emotion": {"class": EMOTIONS[user.username][index]},
+                "speaker_visible": {"class": "yes"},
+            }
+            submit(Assignment.objects.get(item=item, annotator=user), values)
     return owned_project
 
 
@@ -210,22 +167,21 @@ def test_an_owner_creates_a_version_watches_it_build_and_reads_its_report(
     assert page.locator("main b").count() == 0
 
 
+def _ready_version(project, version: str, **fields: object) -> DatasetVersion:
+    """A version stored as a finished build leaves it."""
+    return DatasetVersion.objects.create(
+        project=project, version=version, state=VersionState.READY, progress=100, **fields
+    )
+
+
 @pytest.fixture
 def published_versions(owned_project, owner_user):
     """Two built versions, the second with a diff to the first (stored as the build would store them)."""
-    first = DatasetVersion.objects.create(
-        project=owned_project,
-        version="1.0.0",
-        state=VersionState.READY,
-        progress=100,
-        created_by=owner_user,
-        counts={"items": 3, "annotators": 2, "annotations": 6},
-    )
-    second = DatasetVersion.objects.create(
-        project=owned_project,
-        version="1.1.0",
-        state=VersionState.READY,
-        progress=100,
+    counts = {"items": 3, "annotators": 2, "annotations": 6}
+    first = _ready_version(owned_project, "1.0.0", created_by=owner_user, counts=counts)
+    second = _ready_version(
+        owned_project,
+        "1.1.0",
         created_by=owner_user,
         notes="More dialogue turns",
         counts={"items": 4, "annotators": 2, "annotations": 8},
@@ -243,12 +199,19 @@ def published_versions(owned_project, owner_user):
     return first, second
 
 
-def test_an_annotator_sees_the_versions_and_their_diff_but_cannot_create_or_download(
-    owned_project, annotator_user, published_versions, browsing
+@pytest.fixture
+def reviewer_user(owned_project, member_factory):
+    return member_factory(owned_project, "rita", Role.REVIEWER)
+
+
+def test_a_reviewer_sees_the_versions_and_their_diff_but_cannot_create_or_download(
+    owned_project, reviewer_user, published_versions, browsing
 ):
     page = browsing.page
     _, second = published_versions
-    browsing.sign_in(annotator_user.username)
+    browsing.sign_in(reviewer_user.username)
+    page.goto(f"{browsing.base_url}/projects/{owned_project.pk}/")
+    expect(page.locator("#releases-link")).to_be_visible()
     page.goto(f"{browsing.base_url}/projects/{owned_project.pk}/releases/")
     cards = page.locator("li.release")
     expect(cards).to_have_count(2)
@@ -276,13 +239,88 @@ def test_an_annotator_sees_the_versions_and_their_diff_but_cannot_create_or_down
     expect(diff.locator(".diff-group.labels dd")).to_have_text("4 (3 added, 1 removed)")
     expect(diff.locator(".diff-summary")).to_have_text(second.diff["summary"])
 
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    refused = page.request.post(
-        f"{browsing.base_url}/api/projects/{owned_project.pk}/versions/",
-        data={"bump": "minor"},
-        headers={"X-CSRFToken": csrf},
-    )
-    assert refused.status == 403
+    assert browsing.post(f"/api/projects/{owned_project.pk}/versions/", {"bump": "minor"}).status == 403
+    assert browsing.csp_violations() == []
+    assert browsing.log.page_errors == []
+
+
+def test_an_annotator_gets_no_release_link_page_report_or_api(
+    owned_project, annotator_user, published_versions, browsing
+):
+    """Blind labeling: releases hold every annotator's labels, so none of it reaches an annotator."""
+    page = browsing.page
+    _, second = published_versions
+    browsing.sign_in(annotator_user.username)
+    page.goto(f"{browsing.base_url}/projects/{owned_project.pk}/")
+    expect(page.locator("#role-badge")).to_be_visible()
+    expect(page.locator("#releases-link-row")).to_be_hidden()
+    for path in (f"/projects/{owned_project.pk}/releases/", f"/releases/{second.pk}/report/"):
+        assert page.goto(f"{browsing.base_url}{path}").status == 403, path
+    for path in (
+        f"/api/projects/{owned_project.pk}/versions/",
+        f"/api/versions/{second.pk}/",
+        f"/api/versions/{second.pk}/report/",
+        f"/api/versions/{second.pk}/download/",
+    ):
+        assert page.request.get(f"{browsing.base_url}{path}").status == 403, path
+    assert browsing.post(f"/api/projects/{owned_project.pk}/versions/", {"bump": "minor"}).status == 403
+
+
+@pytest.fixture
+def subject_items(owned_project):
+    """Four text items of two subjects, p1 and p2."""
+    texts = [f"line {i} of project {owned_project.pk}" for i in range(4)]
+    items = text_items(owned_project, texts, name=None)
+    for item, subject in zip(items, ("p1", "p1", "p2", "p2"), strict=True):
+        item.metadata = {"subject": subject}
+        item.save(update_fields=["metadata"])
+    return items
+
+
+def test_an_owner_chooses_the_items_of_a_version_by_id_and_subject(
+    owned_project, owner_user, subject_items, browsing
+):
+    page = browsing.page
+    browsing.sign_in(owner_user.username)
+    page.goto(f"{browsing.base_url}/projects/{owned_project.pk}/releases/")
+    form = page.locator("#release-form")
+    items_input = form.get_by_label("Items")
+    subjects = form.get_by_label("Subjects")
+    assert subjects.locator("option").all_inner_texts() == ["p1 (2 items)", "p2 (2 items)"]
+
+    # Unreadable ids, and ids outside the chosen subjects, are refused before anything is sent.
+    items_input.fill("12, twelve")
+    form.get_by_role("button", name="Create version").click()
+    expect(_error_slot(page, "filters.item_ids")).to_contain_text('"twelve" is neither an item id')
+    expect(items_input).to_have_attribute("aria-invalid", "true")
+    subjects.select_option(["p2"])
+    items_input.fill(str(subject_items[0].pk))
+    form.get_by_role("button", name="Create version").click()
+    expect(_error_slot(page, "filters.item_ids")).to_contain_text("None of these item ids belongs")
+    # An id of another project is the server's refusal, shown beside the same field.
+    subjects.select_option([])
+    items_input.fill(f"{subject_items[0].pk} 999999")
+    form.get_by_role("button", name="Create version").click()
+    expect(_error_slot(page, "filters.item_ids")).to_contain_text("not items of this project: 999999")
+    versions_url = f"{browsing.base_url}/api/projects/{owned_project.pk}/versions/"
+    assert page.request.get(versions_url).json() == []
+
+    # A range narrowed to one subject: only the range's items of that subject are released.
+    subjects.select_option(["p2"])
+    items_input.fill(f"{subject_items[1].pk}-{subject_items[3].pk}")
+    form.get_by_role("button", name="Create version").click()
+    expect(page.locator("li.release[data-version='1.0.0']")).to_have_count(1)
+    expect(_error_slot(page, "filters.item_ids")).to_be_hidden()
+    (version,) = page.request.get(versions_url).json()
+    assert version["filters"]["item_ids"] == [subject_items[2].pk, subject_items[3].pk]
+
+    # Subjects alone release all of their items.
+    items_input.fill("")
+    subjects.select_option(["p1"])
+    form.get_by_role("button", name="Create version").click()
+    expect(page.locator("li.release[data-version='1.1.0']")).to_have_count(1)
+    newest = page.request.get(versions_url).json()[0]
+    assert newest["filters"]["item_ids"] == [subject_items[0].pk, subject_items[1].pk]
     assert browsing.csp_violations() == []
     assert browsing.log.page_errors == []
 
@@ -290,9 +328,7 @@ def test_an_annotator_sees_the_versions_and_their_diff_but_cannot_create_or_down
 @pytest.fixture
 def outsider_version(owned_project, member_factory):
     """A ready version of a project, and a user who is a member of a different project only."""
-    version = DatasetVersion.objects.create(
-        project=owned_project, version="1.0.0", state=VersionState.READY, progress=100
-    )
+    version = _ready_version(owned_project, "1.0.0")
     elsewhere = ProjectFactory(name="Elsewhere")
     outsider = member_factory(elsewhere, "oscar", Role.OWNER)
     return version, outsider
@@ -307,6 +343,12 @@ def test_pages_of_a_project_are_not_found_for_non_members(owned_project, outside
 
 
 INCOMPLETE = "the design is incomplete: not every annotator labelled every item"
+
+
+def _measure(measure: str, value: float | None, **figures: object) -> dict:
+    """One agreement measure of the synthetic report, over 25 items and 3 annotators unless told."""
+    base = {"undefined_reason": None, "ci": None, "observed": None, "expected": None, "basis": None}
+    return {"measure": measure, "value": value, **base, "n_items": 25, "n_annotators": 3, **figures}
 
 
 def _synthetic_report() -> dict:
@@ -336,28 +378,10 @@ def _synthetic_report() -> dict:
                 "label": "Emotion <img src=x>",
                 "level": "nominal",
                 "measures": [
-                    {
-                        "measure": "krippendorff_alpha",
-                        "value": 0.6123,
-                        "undefined_reason": None,
-                        "ci": ci,
-                        "observed": 0.2,
-                        "expected": 0.52,
-                        "basis": "disagreement",
-                        "n_items": 25,
-                        "n_annotators": 3,
-                    },
-                    {
-                        "measure": "fleiss_kappa",
-                        "value": None,
-                        "undefined_reason": INCOMPLETE,
-                        "ci": None,
-                        "observed": None,
-                        "expected": None,
-                        "basis": None,
-                        "n_items": 25,
-                        "n_annotators": 3,
-                    },
+                    _measure(
+                        "krippendorff_alpha", 0.6123, ci=ci, observed=0.2, expected=0.52, basis="disagreement"
+                    ),
+                    _measure("fleiss_kappa", None, undefined_reason=INCOMPLETE),
                 ],
                 "per_annotator": [
                     {
@@ -413,19 +437,7 @@ def _synthetic_report() -> dict:
                 "kind": "trace",
                 "label": "Arousal",
                 "level": "interval",
-                "measures": [
-                    {
-                        "measure": "mean_pairwise_ccc",
-                        "value": 0.5,
-                        "undefined_reason": None,
-                        "ci": None,
-                        "observed": None,
-                        "expected": None,
-                        "basis": None,
-                        "n_items": 25,
-                        "n_annotators": 3,
-                    },
-                ],
+                "measures": [_measure("mean_pairwise_ccc", 0.5)],
                 "per_annotator": [],
                 "per_item": [],
                 "confusion": None,
@@ -444,17 +456,13 @@ def _synthetic_report() -> dict:
                 "label": "Notes",
                 "level": None,
                 "measures": [
-                    {
-                        "measure": "krippendorff_alpha",
-                        "value": None,
-                        "undefined_reason": "free text has no agreement measure",
-                        "ci": None,
-                        "observed": None,
-                        "expected": None,
-                        "basis": None,
-                        "n_items": 0,
-                        "n_annotators": 0,
-                    },
+                    _measure(
+                        "krippendorff_alpha",
+                        None,
+                        undefined_reason="free text has no agreement measure",
+                        n_items=0,
+                        n_annotators=0,
+                    ),
                 ],
                 "per_annotator": [],
                 "per_item": [],
@@ -469,9 +477,7 @@ def _synthetic_report() -> dict:
 
 @pytest.fixture
 def ready_version(owned_project, owner_user):
-    return DatasetVersion.objects.create(
-        project=owned_project, version="2.1.0", state=VersionState.READY, progress=100, created_by=owner_user
-    )
+    return _ready_version(owned_project, "2.1.0", created_by=owner_user)
 
 
 def test_the_report_page_draws_every_plot_and_says_why_a_figure_is_undefined(

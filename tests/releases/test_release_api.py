@@ -58,26 +58,69 @@ def test_bumps_follow_the_latest_version_and_the_list_is_newest_first(owner_clie
     assert [v["version"] for v in listed] == ["3.0.0", "2.0.0", "1.1.0", "1.0.1", "1.0.0"]
 
 
-@pytest.mark.parametrize(
-    ("role", "list_status", "create_status"),
-    [(Role.MANAGER, 200, 403), (Role.ANNOTATOR, 200, 403), (Role.REVIEWER, 200, 403), (None, 404, 404)],
-)
-def test_only_the_export_right_creates_and_downloads_while_members_list(
-    project, queued, role, list_status, create_status
-):
+# Blind labeling: a release holds every annotator's labels, so reading it needs the review right
+# (owner, manager, reviewer) and its files the export right (owner); annotators get 403 everywhere,
+# non-members 404, and both before any 409 for a version that is not built.
+READ = {Role.OWNER: 200, Role.MANAGER: 200, Role.REVIEWER: 200, Role.ANNOTATOR: 403, None: 404}
+EXPORT = {Role.OWNER: 200, Role.MANAGER: 403, Role.REVIEWER: 403, Role.ANNOTATOR: 403, None: 404}
+CREATE = {**EXPORT, Role.OWNER: 202}
+
+
+def _users_by_role(project) -> dict:
     from projects.services import membership_set
 
-    user = UserFactory(username=f"user-{role}")
-    if role is not None:
-        membership_set(project=project, user=user, role=role)
-    client = client_for(user)
+    users = {Role.OWNER: project.created_by, None: UserFactory(username="not-a-member")}
+    for role in (Role.MANAGER, Role.REVIEWER, Role.ANNOTATOR):
+        users[role] = UserFactory(username=f"member-{role}")
+        membership_set(project=project, user=users[role], role=role)
+    return users
+
+
+def test_every_release_endpoint_answers_each_role_by_its_capability(project, queued):
+    from tests.releases.test_release_fixtures import build
+
+    labelled_project(project, items=2, annotators=2)
+    version = build(project)
+    assert version.state == VersionState.READY
+    base = f"/api/versions/{version.pk}/"
+    endpoints = {
+        url(project): READ, base: READ, f"{base}report/": READ,
+        f"{base}download/": EXPORT, f"{base}files/manifest.json": EXPORT, f"{base}files/items.jsonl": EXPORT,
+    }  # fmt: skip
+    for role, user in _users_by_role(project).items():
+        client = client_for(user)
+        for address, expected in endpoints.items():
+            response = client.get(address)
+            assert response.status_code == expected[role], (role, address, response.status_code)
+            if expected[role] != 200:
+                assert "labels" not in response.content.decode(), (role, address)
+        assert create(client, project, {"bump": "patch"}).status_code == CREATE[role], role
+    # Only the owner's version was added.
+    assert list(DatasetVersion.objects.order_by("pk").values_list("version", flat=True)) == ["1.0.0", "1.0.1"]
+
+
+def test_members_without_the_right_are_refused_before_an_unbuilt_version_is_409(project, queued):
     version = create(client_for(project.created_by), project).json()
-    assert client.get(url(project)).status_code == list_status
-    assert create(client, project).status_code == create_status
-    assert client.get(f"/api/versions/{version['id']}/").status_code == list_status
-    download = client.get(f"/api/versions/{version['id']}/download/")
-    assert download.status_code == (404 if role is None else 403)
-    assert DatasetVersion.objects.count() == 1
+    for role, user in _users_by_role(project).items():
+        client = client_for(user)
+        for suffix in ("", "report/", "download/", "files/items.jsonl"):
+            response = client.get(f"/api/versions/{version['id']}/{suffix}")
+            expected = (READ if suffix in ("", "report/") else EXPORT)[role]
+            assert response.status_code == (409 if expected == 200 and suffix else expected), (role, suffix)
+
+
+def test_release_pages_need_the_review_right_and_are_404_for_non_members(project, queued, client):
+    version = create(client_for(project.created_by), project).json()
+    for role, user in _users_by_role(project).items():
+        client.force_login(user)
+        list_page = client.get(f"/projects/{project.pk}/releases/")
+        report_page = client.get(f"/releases/{version['id']}/report/")
+        assert list_page.status_code == READ[role], role
+        assert report_page.status_code == READ[role], role
+        if READ[role] == 200:
+            # The create form (and with it the download links) only for the export right.
+            assert ('id="release-form"' in list_page.content.decode()) == (EXPORT[role] == 200), role
+        client.logout()
 
 
 @pytest.mark.parametrize(
@@ -153,3 +196,21 @@ def test_a_foreign_version_id_is_404(project, queued):
     ProjectFactory(created_by=other_owner)
     assert client_for(other_owner).get(f"/api/versions/{version['id']}/").status_code == 404
     assert DatasetVersion.objects.get().state == VersionState.QUEUED
+
+
+def test_the_create_form_offers_subjects_with_their_ready_item_ids(project, client):
+    from ingest.models import AssetStatus
+    from tests.releases.test_release_fixtures import make_item
+
+    items = [make_item(project, n) for n in range(3)]
+    items[2].metadata = {"subject": "s0"}
+    items[2].save(update_fields=["metadata"])
+    pending = make_item(project, 3)
+    pending.status = AssetStatus.NORMALISING
+    pending.save(update_fields=["status"])
+    client.force_login(project.created_by)
+    html = client.get(f"/projects/{project.pk}/releases/").content.decode()
+    assert 'id="release-items"' in html
+    assert f'value="s0" data-item-ids="{items[0].pk} {items[2].pk}">s0 (2 items)</option>' in html
+    assert f'value="s1" data-item-ids="{items[1].pk}">s1 (1 item)</option>' in html
+    assert 'value="s3"' not in html

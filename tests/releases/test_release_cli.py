@@ -1,4 +1,4 @@
-"""``manage.py export_dataset`` and the admin: building versions without the REST API."""
+"""``manage.py export_dataset``: building versions without the REST API, with the API's options."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import hashlib
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from projects.models import Role
+from projects.services import membership_set
 from releases.models import DatasetVersion, VersionState
-from tests.factories import UserFactory
-from tests.releases.test_release_fixtures import labelled_project
+from tests.factories import ProjectFactory, UserFactory
+from tests.releases.test_release_fixtures import labelled_project, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -60,23 +63,93 @@ def test_export_refuses_bad_arguments_with_a_message(project, args, message):
     assert DatasetVersion.objects.count() == 0
 
 
-def test_the_admin_action_queues_a_minor_version_and_built_fields_are_read_only(
-    client, project, monkeypatch, django_capture_on_commit_callbacks
-):
-    sent: list[int] = []
-    monkeypatch.setattr("releases.tasks.build_dataset_version.delay", sent.append)
-    staff = UserFactory(username="operator", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+@pytest.fixture
+def sent(monkeypatch) -> list[int]:
+    """Version ids handed to the Celery task, instead of a real broker."""
+    ids: list[int] = []
+    monkeypatch.setattr("releases.tasks.build_dataset_version.delay", ids.append)
+    return ids
+
+
+def test_every_api_option_is_stored_on_the_queued_version(project, sent, django_capture_on_commit_callbacks):
+    items = labelled_project(project, items=4, annotators=3)
+    coders = get_user_model().objects.filter(username__startswith=f"coder{project.pk}-")
+    first, second = coders.order_by("pk")[:2]
+    out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/admin/projects/project/",
-            {"action": "build_minor_version", "_selected_action": [project.pk]},
-            follow=True,
-        )
-    assert response.status_code == 200
+        call_command(
+            "export_dataset", str(project.pk), "--version", "1.2.0", "--notes", "subset for the pilot",
+            "--items", f"{items[3].pk},{items[0].pk}", "--items", f"{items[1].pk}-{items[2].pk}",
+            "--annotators", f"{first.username}, {second.pk}", "--review-states", "accepted,submitted",
+            "--dawid-skene", "--media", "proxy", "--seed", "7", stdout=out,
+        )  # fmt: skip
     version = DatasetVersion.objects.get(project=project)
-    assert version.version == "1.0.0" and version.created_by == staff and sent == [version.pk]
-    assert "version 1.0.0 queued" in response.content.decode()
-    page = client.get(f"/admin/releases/datasetversion/{version.pk}/change/")
-    assert page.status_code == 200
-    assert 'name="files"' not in page.content.decode() and 'name="notes"' in page.content.decode()
+    assert (version.version, version.state) == ("1.2.0", VersionState.QUEUED)
+    assert version.notes == "subset for the pilot"
+    assert version.filters == {
+        "item_ids": sorted(item.pk for item in items),
+        "annotator_ids": sorted([first.pk, second.pk]),
+        "review_states": ["accepted", "submitted"],
+    }
+    assert (version.dawid_skene, version.include_media, version.seed) == (True, "proxy", 7)
+    assert sent == [version.pk] and "queued for a worker" in out.getvalue()
+
+
+def test_a_sync_export_with_filters_builds_only_the_chosen_items_and_annotators(project):
+    items = labelled_project(project, items=3, annotators=3)
+    out = StringIO()
+    call_command(
+        "export_dataset", str(project.pk), "--items", f"{items[0].pk} {items[2].pk}",
+        "--annotators", f"coder{project.pk}-0,coder{project.pk}-2", "--sync", stdout=out,
+    )  # fmt: skip
+    version = DatasetVersion.objects.get(project=project)
+    assert version.state == VersionState.READY, version.error
+    assert version.counts == {"items": 2, "annotators": 2, "annotations": 4}
+    assert "is ready" in out.getvalue()
+
+
+def test_the_bump_option_numbers_from_the_latest_version(project, sent):
+    for bump, expected in (("minor", "1.0.0"), ("major", "2.0.0"), ("patch", "2.0.1"), ("minor", "2.1.0")):
+        call_command("export_dataset", str(project.pk), "--bump", bump, stdout=StringIO())
+        assert DatasetVersion.objects.order_by("-pk").first().version == expected
+
+
+@pytest.fixture
+def foreigners(project):
+    """An item of another project, and a user who is not a member of this one."""
+    other = ProjectFactory(created_by=project.created_by)
+    return make_item(other, 99), UserFactory(username="stranger")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--items", "three"], "--items: 'three' is neither an item id nor a range like 10-20."),
+        (["--items", "9-3"], "--items: '9-3' is neither an item id nor a range like 10-20."),
+        (["--items", "{foreign_item}"], "--items: not items of this project: {foreign_item}."),
+        (["--annotators", "stranger"], "--annotators: not members of this project: stranger."),
+        (["--annotators", "{stranger_id}"], "--annotators: not members of this project: {stranger_id}."),
+        (["--review-states", "finished"], "--review-states: unknown review state(s) finished"),
+        (["--review-states", ","], "--review-states: must name at least one state."),
+        (["--seed", "-1"], "--seed: Ensure this value is greater than or equal to 0."),
+        (["--version", "2.0.0", "--bump", "major"], "not allowed with argument"),
+        (["--media", "all"], "invalid choice: 'all'"),
+    ],
+)
+def test_bad_filters_and_options_are_refused_naming_the_option(project, foreigners, args, message):
+    labelled_project(project, items=1, annotators=1)
+    item, stranger = foreigners
+    names = {"foreign_item": item.pk, "stranger_id": stranger.pk}
+    args = [a.format(**names) for a in args]
+    with pytest.raises(CommandError) as refused:
+        call_command("export_dataset", str(project.pk), *args, stdout=StringIO(), stderr=StringIO())
+    assert message.format(**names) in str(refused.value)
+    assert DatasetVersion.objects.count() == 0
+
+
+def test_an_annotator_is_found_by_username_before_a_numeric_id(project, sent):
+    """A username made of digits names that member, not the user whose id it happens to be."""
+    digits = UserFactory(username="4242")
+    membership_set(project=project, user=digits, role=Role.ANNOTATOR)
+    call_command("export_dataset", str(project.pk), "--annotators", "4242", stdout=StringIO())
+    assert DatasetVersion.objects.get().filters["annotator_ids"] == [digits.pk]

@@ -121,6 +121,8 @@ export async function initProject(): Promise<void> {
     notice.hidden = false;
   });
   byId("review-link-row", HTMLElement).hidden = !REVIEW_ROLES.has(role);
+  // Releases hold every annotator's labels, so they need the review right too (blind labeling).
+  byId("releases-link-row", HTMLElement).hidden = !REVIEW_ROLES.has(role);
   void initProjectConfig(projectId, role).catch((caught: unknown) => {
     const notice = byId("asset-notice", HTMLElement);
     notice.textContent = caught instanceof ApiError ? caught.message : "Could not load the project setup.";

@@ -7,7 +7,7 @@ export interface CreateRequest {
   version?: string;
   bump?: "major" | "minor" | "patch";
   notes?: string;
-  filters: { annotator_ids?: number[]; review_states?: string[] };
+  filters: { item_ids?: number[]; annotator_ids?: number[]; review_states?: string[] };
   include_media: "none" | "original" | "proxy";
   seed: number;
   dawid_skene: boolean;

@@ -2,6 +2,8 @@
  * The "new version" form for members who may export: version or bump, notes, filters,
  * media, seed and Dawid-Skene. A 400 answer puts each message under the field it is about
  * (nested filter errors under their filter); anything else goes to the form's own alert.
+ * Items are chosen by typed ids and ranges, by subject, or both (the ids of those subjects);
+ * the API takes item ids, so the subjects' options carry theirs.
  */
 
 import { ApiError, errorMessage } from "../api";
@@ -22,6 +24,54 @@ const FIELD_SLOTS = [
   "dawid_skene",
 ];
 
+/** The API's limit on `filters.item_ids`. */
+const MAX_ITEM_IDS = 1_000_000;
+
+/** Input the form refuses before asking the server, keyed like the server's own errors. */
+export class FormInputError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "FormInputError";
+  }
+}
+
+/** Item ids typed by a person, "12, 15 20-40"; a word that is neither an id nor a range is refused. */
+export function parseItemIds(text: string): number[] {
+  const ids: number[] = [];
+  for (const word of text.split(/[\s,]+/).filter(Boolean)) {
+    const range = /^(\d+)-(\d+)$/.exec(word);
+    const [first, last] = range ? [Number(range[1]), Number(range[2])] : [0, -1];
+    if (/^\d+$/.test(word)) {
+      ids.push(Number(word));
+    } else if (range && last >= first && last - first < MAX_ITEM_IDS) {
+      for (let id = first; id <= last; id += 1) ids.push(id);
+    } else {
+      throw new FormInputError("filters.item_ids", `"${word}" is neither an item id nor a range like 20-40.`);
+    }
+    if (ids.length > MAX_ITEM_IDS) {
+      throw new FormInputError("filters.item_ids", `At most ${MAX_ITEM_IDS.toLocaleString("en")} items.`);
+    }
+  }
+  return ids;
+}
+
+/** The item ids the form selects (typed ids, chosen subjects, or the typed ids of those subjects); none: all. */
+function itemIdsFromForm(form: HTMLFormElement): number[] | undefined {
+  const typed = parseItemIds(control(form, "items", HTMLInputElement).value);
+  const subjects = form.elements.namedItem("subjects");
+  const chosen = subjects instanceof HTMLSelectElement ? [...subjects.selectedOptions] : [];
+  if (!chosen.length) return typed.length ? [...new Set(typed)].sort((a, b) => a - b) : undefined;
+  const ofSubjects = new Set(chosen.flatMap((option) => parseItemIds(option.dataset.itemIds ?? "")));
+  const ids = typed.length ? typed.filter((id) => ofSubjects.has(id)) : [...ofSubjects];
+  if (!ids.length) {
+    throw new FormInputError("filters.item_ids", "None of these item ids belongs to the chosen subjects.");
+  }
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
 function checkedValues(form: HTMLFormElement, name: string): string[] {
   return [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((input) => input.value);
 }
@@ -32,7 +82,7 @@ function control<T extends Element>(form: HTMLFormElement, name: string, type: {
   return element;
 }
 
-/** The request body the form describes; only filters the person set are sent. */
+/** The request body the form describes; only filters the person set are sent (FormInputError if unreadable). */
 export function requestFromForm(form: HTMLFormElement): CreateRequest {
   const version = control(form, "version", HTMLInputElement).value.trim();
   const bump = control(form, "bump", HTMLSelectElement).value as CreateRequest["bump"];
@@ -41,6 +91,8 @@ export function requestFromForm(form: HTMLFormElement): CreateRequest {
   const states = checkedValues(form, "review_states");
   const seedText = control(form, "seed", HTMLInputElement).value.trim();
   const filters: CreateRequest["filters"] = {};
+  const items = itemIdsFromForm(form);
+  if (items) filters.item_ids = items;
   if (annotators.length) filters.annotator_ids = annotators;
   if (states.length) filters.review_states = states;
   const body: CreateRequest = {
@@ -164,6 +216,7 @@ export class CreateForm {
       this.created(version);
     } catch (caught) {
       if (caught instanceof CreateRefused) this.showErrors(caught.body, caught.status);
+      else if (caught instanceof FormInputError) this.showErrors({ [caught.key]: [caught.message] }, 400);
       else {
         setText(this.formError, caught instanceof ApiError ? caught.message : "The version could not be created.");
         this.formError.hidden = false;
