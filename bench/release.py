@@ -11,6 +11,9 @@ a. Build vs. read floor: a project of N items x 3 annotators (a soft categorical
    latest-revision rows with ``values_list`` (JSON decoded, as any reader must). Goal <= 3x.
 b. Scaling (``--large``): the same at 100,000 items; goal: build time <= 11x the 10,000 time.
 
+Wall-clock and CPU seconds are printed for both sides (on a shared machine the CPU ratio is the steadier
+one), with the process's peak resident set.
+
 Everything runs in a temporary AFFECTLAB_VAR_DIR (its own SQLite file and media folder), so
 nothing touches var/ and no running worker picks anything up.
 
@@ -24,6 +27,7 @@ import hashlib
 import os
 import platform
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -162,14 +166,14 @@ def create_project(n_items: int, seed: int = 0) -> int:
     return project.pk
 
 
-def read_floor(project_id: int) -> float:
-    """Seconds to read the rows a release needs, and nothing else: items and latest revisions."""
+def read_floor(project_id: int) -> tuple[float, float]:
+    """Seconds (wall, CPU) to read the rows a release needs, and nothing else: items and latest revisions."""
     from django.db.models import F
 
     from annotation.models import AnnotationRevision
     from ingest.models import MediaAsset
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     items = MediaAsset.objects.filter(project_id=project_id, status="ready").values_list(
         "pk", "kind", "duration_seconds", "speaker", "dialogue_id", "turn", "sha256", "original_name", "text",
         "metadata", "original_file", "derived",
@@ -184,11 +188,11 @@ def read_floor(project_id: int) -> float:
     count += sum(1 for _ in revisions.iterator(chunk_size=2000))
     if count == 0:
         raise SystemExit("the floor read no rows")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def timed_build(project_id: int, version: str) -> tuple[float, list[tuple[str, float]], object]:
-    """Build one version in process; returns total seconds, seconds per progress step, and the row."""
+def timed_build(project_id: int, version: str) -> tuple[float, float, list[tuple[str, float]], object]:
+    """Build one version in process; returns wall and CPU seconds, wall seconds per step, and the row."""
     from projects.models import Project
     from releases.models import DatasetVersion
     from releases.services.build import version_build
@@ -208,9 +212,9 @@ def timed_build(project_id: int, version: str) -> tuple[float, list[tuple[str, f
         row = version_create(
             project=project, user=None, request=VersionRequest(version=version), enqueue=False
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         version_build(version_id=row.pk)
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         BuildClaim.report = original
     row = DatasetVersion.objects.get(pk=row.pk)
@@ -218,25 +222,40 @@ def timed_build(project_id: int, version: str) -> tuple[float, list[tuple[str, f
         raise SystemExit(f"the build failed: {row.error}")
     ends = [t for _, t in marks[1:]] + [started + total]
     steps = [(message, end - begin) for (message, begin), end in zip(marks, ends, strict=True)]
-    return total, steps, row
+    return total, cpu, steps, row
+
+
+def peak_rss_gb() -> float:
+    """The process's peak resident set so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 def run_case(n_items: int, version: str) -> dict:
     t0 = time.perf_counter()
     project_id = create_project(n_items)
     setup = time.perf_counter() - t0
-    floor = min(read_floor(project_id) for _ in range(2))
-    total, steps, row = timed_build(project_id, version)
-    return {"items": n_items, "setup": setup, "floor": floor, "build": total, "steps": steps,
-            "files": len(row.files), "bytes": sum(f["bytes"] for f in row.files)}  # fmt: skip
+    floor, floor_cpu = min(read_floor(project_id) for _ in range(2))
+    rss_before = peak_rss_gb()
+    total, cpu, steps, row = timed_build(project_id, version)
+    return {"items": n_items, "setup": setup, "floor": floor, "floor_cpu": floor_cpu, "build": total,
+            "build_cpu": cpu, "steps": steps, "files": len(row.files),
+            "bytes": sum(f["bytes"] for f in row.files), "rss_before": rss_before, "rss": peak_rss_gb(),
+            "load": os.getloadavg()}  # fmt: skip
 
 
 def report_case(case: dict) -> None:
     print(f"\n{case['items']:,} items x {ANNOTATORS} annotators (fixture made in {case['setup']:.1f} s)")
-    print(f"  read floor (items + latest revisions, values_list): {case['floor']:8.2f} s")
-    print(f"  release build (task, end to end):                   {case['build']:8.2f} s")
-    print(f"  ratio build / floor: {case['build'] / case['floor']:.2f}  (goal <= 3)")
+    floor, build, floor_cpu, build_cpu = case["floor"], case["build"], case["floor_cpu"], case["build_cpu"]
+    print(f"  read floor (items + latest revisions, values_list): {floor:8.2f} s (CPU {floor_cpu:.1f} s)")
+    print(f"  release build (task, end to end):                   {build:8.2f} s (CPU {build_cpu:.1f} s)")
+    print(f"  ratio build / floor: {build / floor:.2f}  (goal <= 3)")
+    cpu_ratio = case["build_cpu"] / case["floor_cpu"]
+    print(f"  ratio on CPU time:   {cpu_ratio:.2f}  (the same, less sensitive to a shared machine)")
     print(f"  {case['files']} files, {case['bytes'] / 1e6:.1f} MB")
+    print(
+        f"  peak RSS {case['rss']:.2f} GB (before the build {case['rss_before']:.2f} GB); load after: "
+        + " ".join(f"{x:.1f}" for x in case["load"])
+    )
     for message, seconds in case["steps"]:
         print(f"    {seconds:7.2f} s  {message}")
 
@@ -268,6 +287,7 @@ def main() -> None:
             report_case(large)
             ratio = large["build"] / base["build"]
             print(f"\n  scaling: {ratio:.2f}x the {args.items:,}-item build (goal <= 11)")
+            print(f"  scaling on CPU time: {large['build_cpu'] / base['build_cpu']:.2f}x")
     finally:
         if args.keep:
             print(f"kept {var_dir}")

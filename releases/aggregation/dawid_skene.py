@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from crowdkit.aggregation import DawidSkene
 
 from releases.aggregation.categorical import hard_class
 from releases.aggregation.options import AggregationOptions
@@ -36,6 +35,8 @@ def dawid_skene_posteriors(per_item: Mapping[str, Mapping[str, Any]]) -> dict[st
     if frame["label"].nunique() < 2:
         only = frame["label"].iloc[0]
         return {item: {only: 1.0} for item in frame["task"].unique()}
+    from crowdkit.aggregation import DawidSkene  # seconds to import; only releases that ask for it pay
+
     model = DawidSkene(n_iter=N_ITER, tol=TOLERANCE)
     proba = model.fit_predict_proba(frame)
     return {

@@ -37,10 +37,11 @@ def aggregate_field(
         method = "mean and median of each rating over the annotators"
         return _rows(per_item, lambda values: dimensional.aggregate_dimensional(field, values), method)
     if kind == "trace":
-        rows = []
-        for item, values in per_item.items():
-            value, method = traces.aggregate_trace(field, values, options)
-            rows.append(_row(item, value, method, len(values)))
+        outcomes = traces.aggregate_traces(field, per_item, options)
+        rows = [
+            _row(item, value, method, len(values))
+            for (item, values), (value, method) in zip(per_item.items(), outcomes, strict=True)
+        ]
         return result_frame(rows)
     if kind == "segments":
         known = durations or {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 COLUMNS = ["item_id", "annotator", "value"]
@@ -32,6 +33,8 @@ def latest_values(labels: pd.DataFrame) -> pd.DataFrame:
 def _has_value(value: Any) -> bool:
     if value is None:
         return False
+    if isinstance(value, dict | list | str | np.ndarray):  # containers (a trace's samples) are values
+        return True
     try:
         return not bool(pd.isna(value))
     except (TypeError, ValueError):  # lists and dicts are values

@@ -22,6 +22,8 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
+        if _plain_numbers(value):  # a trace's times or consensus: thousands of floats, nothing to change
+            return list(value)
         return [json_safe(item) for item in value]
     if isinstance(value, np.ndarray):
         return [json_safe(item) for item in value.tolist()]
@@ -30,6 +32,23 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+_PLAIN = {float, int, type(None)}
+
+
+def _plain_numbers(values: list | tuple) -> bool:
+    """Only finite floats, ints (not bools) and None: what ``json_safe`` would return unchanged."""
+    kinds = set(map(type, values))
+    if not kinds <= _PLAIN:
+        return False
+    if float not in kinds:
+        return True
+    try:
+        missing = ~np.isfinite(np.array(values, dtype=float))  # None reads as NaN
+    except OverflowError:  # an int beyond any float: leave it to the general path
+        return False
+    return int(missing.sum()) == values.count(None)
 
 
 def pretty_json(value: Any) -> str:

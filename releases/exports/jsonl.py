@@ -46,10 +46,17 @@ def raw_json_by_item(bundle: ReleaseBundle) -> dict[str, str]:
 
 
 def write_items_jsonl(bundle: ReleaseBundle, out_dir: Path, raw: dict[str, str]) -> None:
-    aggregated = bundle.aggregated_by_item()
+    aggregated = bundle.aggregated_json_by_item()
     with open(out_dir / "items.jsonl", "w", encoding="utf-8", newline="\n") as handle:
         for record in item_records(bundle):
             item_id = record["item_id"]
-            head = {**record, "split": bundle.splits.get(item_id), "labels": aggregated.get(item_id, {})}
-            text = canonical_json(head)
+            head = {key: canonical_json(value) for key, value in record.items()}
+            head["split"] = canonical_json(bundle.splits.get(item_id))
+            head["labels"] = json_object(aggregated.get(item_id, {}))
+            text = json_object(head)
             handle.write(f'{text[:-1]},"raw":{raw.get(item_id, "{}")}}}\n')
+
+
+def json_object(members: dict[str, str]) -> str:
+    """``canonical_json`` of a dict whose values are given as canonical JSON text already."""
+    return "{" + ",".join(f"{canonical_json(key)}:{members[key]}" for key in sorted(members)) + "}"

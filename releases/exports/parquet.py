@@ -40,7 +40,7 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def write_parquet(bundle: ReleaseBundle, out_dir: Path, raw: dict[str, str]) -> None:
     fields = [field["name"] for field in bundle.snapshot.definition.get("fields", [])]
-    aggregated = bundle.aggregated_by_item()
+    aggregated = bundle.aggregated_json_by_item()
     schema = pa.schema(
         ITEM_SCHEMA + [(f"label_{name}", pa.string()) for name in fields] + [("raw_labels", pa.string())]
     )
@@ -52,7 +52,7 @@ def write_parquet(bundle: ReleaseBundle, out_dir: Path, raw: dict[str, str]) -> 
         row = {**record, "split": split, "metadata": canonical_json(record["metadata"]),
                "raw_labels": raw.get(item_id, "{}")}  # fmt: skip
         for name in fields:
-            row[f"label_{name}"] = canonical_json(labels[name]) if name in labels else None
+            row[f"label_{name}"] = labels.get(name)
         rows.setdefault(split, []).append(row)
     for split, split_rows in sorted(rows.items()):
         if split_rows:

@@ -39,14 +39,20 @@ def trace_stats(
     )
     ambiguity: dict[str, list[float | None]] = {}
     for index, dim in enumerate(dimension_names(field)):
-        frames = {item: _frame_table(values, index, rate, annotators) for item, values in per_item.items()}
+        matrices = {item: _frame_matrix(values, index, rate, annotators) for item, values in per_item.items()}
+        frames = {
+            item: pd.DataFrame(matrix, index=grid, columns=annotators)
+            for item, (grid, matrix) in matrices.items()
+        }
         pairs: dict[str, list] = {}
         stats.measures += guarded(
             f"mean_pairwise_ccc {dim}", lambda f=frames, d=dim, p=pairs: _measures(f, d, s, p)
         )
-        stats.per_annotator += _per_annotator(frames, annotators, dim, s, pairs.get("pairs"))
-        for item, value in _ambiguity(frames).items():
+        arrays = [matrix for _, matrix in matrices.values()]
+        stats.per_annotator += _per_annotator(frames, annotators, dim, s, pairs.get("pairs"), arrays)
+        for item, value in _ambiguity(frames, arrays).items():
             ambiguity.setdefault(item, []).append(value)
+        del frames, matrices, arrays
     counts = {item: len(values) for item, values in per_item.items()}
     stats.per_item = per_item_list({item: mean_over(v) for item, v in ambiguity.items()}, counts)
     stats.trace_overlay = overlay(field, per_item, rate, aggregated)
@@ -56,8 +62,24 @@ def trace_stats(
 def _frame_table(
     values: Mapping[str, Any], dimension: int, rate: float, annotators: list[str]
 ) -> pd.DataFrame:
+    grid, matrix = _frame_matrix(values, dimension, rate, annotators)
+    return pd.DataFrame(matrix, index=grid, columns=annotators)
+
+
+def _frame_matrix(
+    values: Mapping[str, Any], dimension: int, rate: float, annotators: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, frames x annotators) of one item, NaN for the annotators who did not trace it.
+
+    The same numbers as ``pd.DataFrame(series, index=grid).reindex(columns=annotators)`` without a
+    data frame per item, which is what a release of thousands of traced items spent its time on.
+    """
     grid, series = on_grid(values, dimension=dimension, rate_hz=rate)
-    return pd.DataFrame(series, index=grid).reindex(columns=annotators)
+    matrix = np.full((grid.size, len(annotators)), np.nan)
+    for column, annotator in enumerate(annotators):
+        if annotator in series:
+            matrix[:, column] = series[annotator]
+    return grid, matrix
 
 
 def _measures(
@@ -71,9 +93,9 @@ def _measures(
 
 def icc_on_traces(frames: Mapping[str, pd.DataFrame], dim: str, s: Settings) -> list[dict[str, Any]]:
     """The six ICC forms over all complete frames, with an interval that resamples items."""
-    stacked = pd.concat(frames.values()) if frames else pd.DataFrame()
-    clusters = np.repeat(np.arange(len(frames)), [len(f) for f in frames.values()])
-    values = stacked.to_numpy(dtype=float) if len(stacked) else np.empty((0, 0))
+    tables = [f.to_numpy(dtype=float) for f in frames.values()]
+    clusters = np.repeat(np.arange(len(frames)), [len(f) for f in tables])
+    values = np.concatenate(tables) if tables and sum(len(f) for f in tables) else np.empty((0, 0))
     rated = ~np.isnan(values).all(axis=0) if values.size else np.zeros(values.shape[1], bool)
     values = values[:, rated]
     complete = ~np.isnan(values).any(axis=1) if values.size else np.zeros(0, bool)
@@ -136,16 +158,25 @@ def _per_annotator(
     dim: str,
     s: Settings,
     pairs: list | None = None,
+    arrays: list[np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each annotator's mean CCC with every other annotator (frames of all items concatenated)."""
+    """Each annotator's mean CCC with every other annotator (frames of all items concatenated).
+
+    ``arrays`` are the frames' values in the same order (annotators as columns), when at hand.
+    """
     measure = f"mean ccc with each other annotator {dim}"
     if not frames:
         return [_row(a, 0, None, "no annotations were given for this field", measure) for a in annotators]
     if pairs is None:
         pairs = mean_pairwise_ccc(list(frames.values()), n_resamples=0, seed=s.seed).details.get("pairs", [])
+    if arrays is None:
+        arrays = [f.reindex(columns=annotators).to_numpy(dtype=float) for f in frames.values()]
+    traced = (
+        sum((~np.isnan(a)).any(axis=0).astype(int) for a in arrays) if arrays else np.zeros(len(annotators))
+    )
     rows = []
-    for annotator in annotators:
-        n_items = sum(int(f[annotator].notna().any()) for f in frames.values())
+    for column, annotator in enumerate(annotators):
+        n_items = int(traced[column])
         found = [p["value"] for p in pairs if annotator in (p["annotator_a"], p["annotator_b"])]
         value = mean_over(found)
         reason = None
@@ -169,11 +200,13 @@ def _row(annotator: str, n: int, value: float | None, reason: str | None, measur
     }
 
 
-def _ambiguity(frames: Mapping[str, pd.DataFrame]) -> dict[str, float | None]:
+def _ambiguity(
+    frames: Mapping[str, pd.DataFrame], arrays: list[np.ndarray] | None = None
+) -> dict[str, float | None]:
     """Per item: mean over frames of the annotators' mean pairwise squared difference, divided by the
     same quantity for two values drawn at random from the whole field (2 x variance): 0 = identical
     traces, 1 = as far apart as chance."""
-    pooled = [f.to_numpy(dtype=float) for f in frames.values()]
+    pooled = arrays if arrays is not None else [f.to_numpy(dtype=float) for f in frames.values()]
     flat = np.concatenate([p[np.isfinite(p)] for p in pooled]) if pooled else np.empty(0)
     expected = 2 * flat.var(ddof=1) if flat.size > 1 else 0.0
     out: dict[str, float | None] = {}

@@ -6,17 +6,28 @@ are the latest revision of each annotation whose assignment is in one of the cho
 states, translated to the newest schema version (``translation``), one row per
 (item, annotator, field). ``value_json`` holds each value once as canonical JSON so every
 export writes the same text without serialising it again.
+
+Values made under the newest schema version are read one field at a time as JSON text extracted by
+the database (``values -> '$."field"'`` on SQLite, ``values -> 'field'`` on PostgreSQL), so a
+revision is never decoded whole in Python. A trace's text is taken as its ``value_json`` as it is
+when it is provably canonical (``canonical_trace``: minified, numbers exactly as Python's ``json``
+writes them), and its samples are parsed straight into a read-only float array (samples x
+columns) that the trace aggregation and statistics use; any other text is decoded and encoded
+again, so the files are the same bytes whichever way a value was read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Func, TextField
 
 from annotation.models import AnnotationRevision, LabelSchema
 from ingest.models import AssetStatus, MediaAsset
@@ -35,9 +46,46 @@ LABEL_COLUMNS = ["item_id", "annotator", "field", "kind", "value", "schema_versi
 TRACK_COLUMNS = ["item_id", "prelabeler", "version", "kind", "storage_key", "data"]
 
 
+# A number exactly as ``json.dumps`` writes the float or int that ``json.loads`` reads from it: no
+# leading zeros, no trailing zeros in a fraction (``1.0`` keeps one), no ``-0``, no exponent, and not
+# below 1e-4 in magnitude (Python writes those with an exponent). With at most 15 digits (checked
+# apart) a decimal is the shortest one that reads back as its double, which is what Python writes.
+_NUMBER = r"(?:-?0\.(?:0|(?!0000)\d*[1-9])|-?[1-9]\d*(?:\.(?:0|\d*[1-9]))?|0)"
+_SAMPLE = rf"\[{_NUMBER}(?:,{_NUMBER})*\]"
+_CANONICAL_TRACE = re.compile(rf"\[{_SAMPLE}(?:,{_SAMPLE})*\]")
+_SIMPLE_NAME = re.compile(r"[A-Za-z0-9_]+")
+MAX_DIGITS = 15
+
+
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, no NaN: the same value always gives the same bytes."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def canonical_trace(text: str) -> np.ndarray | None:
+    """The samples of a trace's JSON text when the text is already its canonical JSON, else None.
+
+    Given only for a non-empty list of equally long lists of numbers written as ``canonical_json``
+    writes them, so ``text == canonical_json(json.loads(text))`` whenever an array is returned;
+    anything else (spaces, exponents, long or padded numbers, ragged samples) returns None and is
+    decoded and encoded the slow way.
+    """
+    if not text.startswith("[[") or _CANONICAL_TRACE.fullmatch(text) is None:
+        return None
+    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    numeric = ((raw >= 48) & (raw <= 57)) | (raw == 46)  # digits and the decimal point
+    breaks = np.flatnonzero(~numeric)
+    if breaks.size < 2 or int(np.diff(breaks).max()) - 1 > MAX_DIGITS:
+        return None
+    commas = np.cumsum(raw == 44)[np.flatnonzero(raw == 93)[:-1]]  # up to the end of each sample
+    per_sample = np.diff(commas, prepend=-1)  # each sample's numbers (with the comma before it)
+    columns = int(per_sample[0])
+    if (per_sample != columns).any():
+        return None
+    flat = np.array(text.replace("[", "").replace("]", "").split(","), dtype=float)
+    samples = flat.reshape(-1, columns)
+    samples.flags.writeable = False
+    return samples
 
 
 @dataclass
@@ -115,6 +163,37 @@ def _items(project_id: int, filters: dict) -> pd.DataFrame:
     )
 
 
+class JsonMember(Func):
+    """One top-level member of a JSON column as JSON text (NULL where the key is missing)."""
+
+    output_field = TextField()
+
+    def __init__(self, column: str, key: str) -> None:
+        super().__init__(F(column))
+        self.key = key
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} -> %s)", [*params, f'$."{self.key}"']
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql})::jsonb -> %s)::text", [*params, self.key]
+
+
+def _extractable(fields: list[tuple[str, str]]) -> bool:
+    """Whether this database can hand each field's JSON text over (SQLite >= 3.38 or PostgreSQL)."""
+    if not all(_SIMPLE_NAME.fullmatch(name) for name, _ in fields):
+        return False
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version_info >= (3, 38)
+    return False
+
+
 def _labels(
     project_id: int, filters: dict, states: list[str], definition: dict, schemas: list
 ) -> pd.DataFrame:
@@ -132,34 +211,58 @@ def _labels(
         query = query.filter(annotation__assignment__item_id__in=filters["item_ids"])
     if "annotator_ids" in filters:
         query = query.filter(annotation__assignment__annotator_id__in=filters["annotator_ids"])
-    rows = query.values_list(
+    keys = (
         "annotation__assignment__item_id", "annotation__assignment__annotator_id",
-        "annotation__schema__version", "number", "values", "annotation__assignment__state",
+        "annotation__schema__version", "number", "annotation__assignment__state",
     )  # fmt: skip
-    columns: dict[str, list] = {name: [] for name in LABEL_COLUMNS}
-    for item_id, user_id, made_under, number, values, state in rows.iterator(chunk_size=2000):
-        if made_under != newest:
-            values = translate(values or {}, made_under)
-        item, annotator = str(item_id), pseudonyms[user_id]
+    columns: dict[str, list] = {name: [] for name in [*LABEL_COLUMNS, "value_json"]}
+
+    def add(item_id, user_id, made_under, number, state, name, kind, value, text) -> None:
+        columns["item_id"].append(str(item_id))
+        columns["annotator"].append(pseudonyms[user_id])
+        columns["field"].append(name)
+        columns["kind"].append(kind)
+        columns["value"].append(value)
+        columns["schema_version"].append(made_under)
+        columns["revision"].append(number)
+        columns["state"].append(state)
+        columns["value_json"].append(text)
+
+    decoded = query
+    if fields and _extractable(fields):
+        decoded = query.exclude(annotation__schema__version=newest)
+        members = {f"m{i}": JsonMember("values", name) for i, (name, _) in enumerate(fields)}
+        current = query.filter(annotation__schema__version=newest).annotate(**members)
+        for row in current.values_list(*keys, *members).iterator(chunk_size=2000):
+            for (name, kind), text in zip(fields, row[len(keys) :], strict=True):
+                if text is None:
+                    continue
+                value, text = _member_value(kind, text)
+                if value is not None:
+                    add(*row[: len(keys)], name, kind, value, text)
+    for *head, values in decoded.values_list(*keys, "values").iterator(chunk_size=2000):
+        if head[2] != newest:
+            values = translate(values or {}, head[2])
         for name, kind in fields:
             value = (values or {}).get(name)
-            if value is None:
-                continue
-            columns["item_id"].append(item)
-            columns["annotator"].append(annotator)
-            columns["field"].append(name)
-            columns["kind"].append(kind)
-            columns["value"].append(value)
-            columns["schema_version"].append(made_under)
-            columns["revision"].append(number)
-            columns["state"].append(state)
-    frame = pd.DataFrame(columns, columns=LABEL_COLUMNS)
-    frame["value_json"] = [canonical_json(value) for value in frame["value"]]
+            if value is not None:
+                add(*head, name, kind, value, canonical_json(value))
+    frame = pd.DataFrame(columns, columns=[*LABEL_COLUMNS, "value_json"])
     frame["_item_order"] = pd.to_numeric(frame["item_id"]) if len(frame) else pd.Series(dtype="int64")
     frame = frame.sort_values(["_item_order", "annotator", "field"], kind="stable").drop(
         columns="_item_order"
     )
     return frame.astype({"schema_version": "int64", "revision": "int64"})
+
+
+def _member_value(kind: str, text: str) -> tuple[Any, str]:
+    """(value, canonical JSON) of one field's JSON text; a canonical trace is not decoded at all."""
+    if kind == "trace":
+        samples = canonical_trace(text)
+        if samples is not None:
+            return samples, text
+    value = json.loads(text)
+    return value, (canonical_json(value) if value is not None else text)
 
 
 def _tracks(project_id: int, items: pd.DataFrame, with_data: bool) -> pd.DataFrame:
