@@ -22,9 +22,13 @@ signed in:
   timeline, which reads AU windows), keeping the highest value seen.
 
 Printed: medians per item, the ratio long/short of time to interactive (goal <= 2) and the
-long item's peak heap (goal <= 300 MB).
+long item's peak heap (goal <= 300 MB), with the load average before and after (the machine
+these run on is shared). ``--breakdown`` also prints, for each item's last run, when each API
+request of the page started and ended (Resource Timing, ms from navigation start), which shows
+what the time to interactive waited for.
 
     .venv/bin/python bench/labeling_page.py [--long-seconds 3600] [--short-seconds 10] [--runs 3]
+        [--breakdown]
 """
 
 from __future__ import annotations
@@ -94,6 +98,15 @@ INTERACTIVE = """
   const check = () => (ready() ? resolve(performance.now()) : requestAnimationFrame(check));
   check();
 })
+"""
+
+# The page's API requests so far: [path, start, response start, end, bytes], ms from navigation.
+REQUESTS = """
+() => performance.getEntriesByType('resource')
+  .filter((e) => e.name.includes('/api/'))
+  .map((e) => [
+    e.name.replace(location.origin, ''), e.startTime, e.responseStart, e.responseEnd, e.transferSize,
+  ])
 """
 
 
@@ -255,6 +268,7 @@ def measure(browser, base: str, state: dict, assignment_id: int) -> dict[str, fl
     try:
         page.goto(f"{base}/assignments/{assignment_id}/label/", wait_until="commit")
         tti_ms = page.evaluate(INTERACTIVE)
+        requests = page.evaluate(REQUESTS)
         heap_ready = heap_mb(cdp)
         page.keyboard.press("Space")
         page.wait_for_timeout(3000)
@@ -271,7 +285,12 @@ def measure(browser, base: str, state: dict, assignment_id: int) -> dict[str, fl
         heap_after = heap_mb(cdp)
         if errors:
             raise SystemExit(f"page errors: {errors}")
-        return {"tti_ms": tti_ms, "heap_ready": heap_ready, "heap_peak": max(heap_ready, heap_after)}
+        return {
+            "tti_ms": tti_ms,
+            "heap_ready": heap_ready,
+            "heap_peak": max(heap_ready, heap_after),
+            "requests": requests,
+        }
     finally:
         context.close()
 
@@ -284,6 +303,9 @@ def main() -> None:
     parser.add_argument("--short-seconds", type=float, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="print the API requests of each item's last run"
+    )
     args = parser.parse_args()
     if not (ROOT / "frontend" / "dist" / "app.js").exists():
         raise SystemExit("frontend/dist/app.js is missing: run `cd frontend && npm run build` first")
@@ -312,14 +334,17 @@ def main() -> None:
             page.wait_for_url(f"{base}/")
             state = login.storage_state()
             login.close()
-            results: dict[str, list[dict[str, float]]] = {"short": [], "long": []}
+            results: dict[str, list[dict]] = {"short": [], "long": []}
             measure(browser, base, state, assignments["short"])  # warm-up: server imports, page cache
+            load_before = os.getloadavg()
             for run in range(args.runs):
                 for name in ("short", "long"):
                     results[name].append(measure(browser, base, state, assignments[name]))
                 print(f"  run {run + 1}/{args.runs} done", flush=True)
+            load_after = os.getloadavg()
             browser.close()
         report(results, args)
+        print(f"load average (1, 5, 15 min): before {fmt_load(load_before)}, after {fmt_load(load_after)}")
     finally:
         if args.keep:
             print(f"kept {work}")
@@ -327,10 +352,13 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace) -> None:
-    med = {
-        name: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for name, runs in results.items()
-    }
+def fmt_load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in load)
+
+
+def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
+    keys = ("tti_ms", "heap_ready", "heap_peak")
+    med = {name: {k: statistics.median(r[k] for r in runs) for k in keys} for name, runs in results.items()}
     print()
     print(f"{'item':<28}{'TTI median (ms)':>18}{'heap ready (MB)':>18}{'heap peak (MB)':>17}")
     for name, seconds in (("short", args.short_seconds), ("long", args.long_seconds)):
@@ -340,6 +368,13 @@ def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace)
     for name, runs in results.items():
         per_run = ", ".join(f"{r['tti_ms']:.0f}" for r in runs)
         print(f"  {name} TTI per run (ms): {per_run}")
+    if args.breakdown:
+        for name, runs in results.items():
+            last = runs[-1]
+            print(f"\n{name}, last run (TTI {last['tti_ms']:.0f} ms): API requests, ms from navigation start")
+            print(f"  {'start':>6}{'answer':>8}{'end':>7}{'bytes':>10}  path")
+            for path, start, answer, end, size in last["requests"]:
+                print(f"  {start:>6.0f}{answer:>8.0f}{end:>7.0f}{size:>10}  {path}")
     ratio = med["long"]["tti_ms"] / med["short"]["tti_ms"]
     print()
     print(f"TTI ratio long/short: {ratio:.2f} (goal <= 2)")

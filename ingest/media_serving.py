@@ -4,6 +4,10 @@ One range per request (``bytes=first-last``, ``bytes=first-``, ``bytes=-suffix``
 A multi-range request is answered with the whole file (200), which RFC 9110 allows
 and every player handles; a syntactically invalid Range header is ignored the same
 way. A range that starts past the end is a 416 with ``Content-Range: bytes */size``.
+
+Files are read through ``open_ranged``: on S3 a range response fetches only the bytes it
+sends, and a whole-file response streams the object piece by piece instead of downloading
+all of it before the first byte goes out.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import IO
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+
+from ingest.services.ranged_files import open_ranged
 
 RANGE_RE = re.compile(r"^bytes\s*=\s*(\d*)\s*-\s*(\d*)$", re.IGNORECASE)
 STREAM_CHUNK = 512 * 1024
@@ -84,12 +90,15 @@ def serve_stored_file(
         response["Content-Range"] = f"bytes */{size}"
         return response
     if wanted is None:
-        response = FileResponse(default_storage.open(key, "rb"), content_type=content_type)
+        # FileResponse reads in small blocks: a read-ahead of one stream chunk makes each GET a large one.
+        handle = open_ranged(key, size=size, read_ahead=STREAM_CHUNK)
+        response = FileResponse(handle, content_type=content_type)
         response["Content-Length"] = str(size)
     else:
         start, end = wanted
+        # Reads are at most STREAM_CHUNK and never past ``end``: no read-ahead, only the range is fetched.
         response = StreamingHttpResponse(
-            _iter_range(default_storage.open(key, "rb"), start, end - start + 1),
+            _iter_range(open_ranged(key, size=size, read_ahead=0), start, end - start + 1),
             status=206,
             content_type=content_type,
         )

@@ -9,6 +9,7 @@
 
 import { ApiError, getJson, listOf, patchJson, postJson } from "./api";
 import { h, setText } from "./dom";
+import { ParamForm, runFailure } from "./prelabelParams";
 import { ACTIVE_JOB_STATES, type Asset, type Prelabeler, type PrelabelJob } from "./types";
 
 const JOB_STATE_LABELS: Record<string, string> = {
@@ -99,6 +100,7 @@ class JobPanel {
   private readonly select = h("select", { className: "job-select" });
   private readonly run = h("button", { className: "button small", text: "Run", attrs: { type: "button" } });
   private readonly message = h("p", { className: "job-message", attrs: { role: "status" } });
+  private readonly params: ParamForm;
   private readonly items = new Map<number, JobItem>();
   private asset: Asset;
   private fetched = false;
@@ -112,9 +114,11 @@ class JobPanel {
     private readonly board: JobBoard,
   ) {
     this.asset = asset;
+    this.params = new ParamForm(asset.original_name || `item ${asset.id}`);
     this.controls.append(this.select, this.run);
-    this.cell.append(this.list, this.none, this.controls, this.message);
+    this.cell.append(this.list, this.none, this.controls, this.params.element, this.message);
     this.run.addEventListener("click", () => void this.request());
+    this.select.addEventListener("change", () => this.renderParams());
     this.update(asset);
   }
 
@@ -160,6 +164,14 @@ class JobPanel {
     }
     this.select.setAttribute("aria-label", `Pre-labeler to run on ${name}`);
     this.run.setAttribute("aria-label", `Run the chosen pre-labeler on ${name}`);
+    this.renderParams();
+  }
+
+  /** The form follows the chosen pre-labeler; it is hidden with the Run control. */
+  private renderParams(): void {
+    const name = this.asset.original_name || `item ${this.asset.id}`;
+    const chosen = this.controls.hidden ? undefined : this.board.registry.find((p) => p.name === this.select.value);
+    this.params.show(chosen, name);
   }
 
   async load(): Promise<void> {
@@ -200,18 +212,20 @@ class JobPanel {
   private async request(): Promise<void> {
     const name = this.select.value;
     if (!name) return;
+    const params = this.params.values();
+    if (params === null) return;
     this.run.disabled = true;
     setText(this.message, "");
     this.message.classList.remove("error");
     try {
-      await postJson(`/api/media/${this.asset.id}/prelabel/`, { name, params: {} });
+      await postJson(`/api/media/${this.asset.id}/prelabel/`, { name, params });
       this.active = true;
       this.requested = name;
       setText(this.message, `${name} requested`);
       this.board.poke();
     } catch (caught) {
       this.message.classList.add("error");
-      setText(this.message, caught instanceof ApiError ? caught.message : `Could not start ${name}.`);
+      setText(this.message, runFailure(name, caught, this.params));
     } finally {
       this.run.disabled = false;
     }
@@ -403,6 +417,11 @@ export function wireSelection(board: JobBoard, controls: SelectionControls, proj
   controls.choice.replaceChildren(
     ...registry.map((p) => h("option", { text: p.name, attrs: { value: p.name, title: p.description } })),
   );
+  const params = new ParamForm("the selected media");
+  controls.status.before(params.element);
+  const showParams = (): void => params.show(registry.find((p) => p.name === controls.choice.value));
+  controls.choice.addEventListener("change", showParams);
+  showParams();
   let sending = false;
   const refresh = (): void => {
     const chosen = board.selected().length;
@@ -419,11 +438,13 @@ export function wireSelection(board: JobBoard, controls: SelectionControls, proj
     const ids = board.selected();
     const name = controls.choice.value;
     if (!ids.length || !name) return;
+    const chosen = params.values();
+    if (chosen === null) return;
     sending = true;
     refresh();
     controls.status.classList.remove("error");
     setText(controls.status, `Starting ${name} on ${ids.length}…`);
-    postJson(`/api/projects/${projectId}/prelabel/`, { prelabeler: name, asset_ids: ids, params: {} })
+    postJson(`/api/projects/${projectId}/prelabel/`, { prelabeler: name, asset_ids: ids, params: chosen })
       .then((body) => {
         const result = body as SelectionRun;
         setText(controls.status, selectionSummary(name, result));
@@ -432,7 +453,7 @@ export function wireSelection(board: JobBoard, controls: SelectionControls, proj
       })
       .catch((caught: unknown) => {
         controls.status.classList.add("error");
-        setText(controls.status, caught instanceof ApiError ? caught.message : `Could not start ${name}.`);
+        setText(controls.status, runFailure(name, caught, params));
       })
       .finally(() => {
         sending = false;

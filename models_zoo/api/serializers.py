@@ -37,6 +37,20 @@ class TrackWindowQuerySerializer(serializers.Serializer):
     start = serializers.FloatField(required=False, allow_null=True, default=None)
     end = serializers.FloatField(required=False, allow_null=True, default=None)
     max_points = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=2000)
+    columns = serializers.CharField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="comma-separated column names to return (time is always included); all when absent",
+    )
+
+    def validate_columns(self, value: str | None) -> list[str] | None:
+        if value is None:
+            return None
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        if not names:
+            raise serializers.ValidationError("Name at least one column.")
+        return names
 
 
 class TrackWindowSerializer(serializers.Serializer):
@@ -45,7 +59,7 @@ class TrackWindowSerializer(serializers.Serializer):
     end = serializers.FloatField(allow_null=True)
     total_rows = serializers.IntegerField(help_text="rows in the window before thinning")
     stride = serializers.IntegerField(help_text="every stride-th row of the window is returned")
-    columns = serializers.ListField(child=serializers.CharField())
+    columns = serializers.ListField(child=serializers.CharField(), help_text="the columns each row holds")
     rows = serializers.ListField(child=serializers.DictField())
 
 
@@ -56,4 +70,8 @@ class PrelabelerSerializer(serializers.Serializer):
     inputs = serializers.ListField(child=serializers.CharField())
     produces = serializers.ListField(child=serializers.CharField())
     default_params = serializers.DictField()
+    parameters = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="each: name, type (number/integer/boolean/text/choice), default, min, max, choices",
+    )
     wants_gpu = serializers.BooleanField()

@@ -86,21 +86,31 @@ class AssetTracksView(APIView):
 class TrackDataView(APIView):
     @extend_schema(parameters=[TrackWindowQuerySerializer], responses=TrackWindowSerializer)
     def get(self, request: Request, track_id: int) -> Response:
-        """Rows with start <= time < end, thinned to at most max_points (every k-th row)."""
+        """Rows with start <= time < end, thinned to at most max_points (every k-th row); columns= narrows."""
         track = get_object_or_404(tracks_visible_to(user=request.user), pk=track_id)
         query = TrackWindowQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        start, end, max_points = (query.validated_data[k] for k in ("start", "end", "max_points"))
+        start, end, max_points, wanted = (
+            query.validated_data[k] for k in ("start", "end", "max_points", "columns")
+        )
         if start is not None and end is not None and end <= start:
             raise ValidationError({"end": "end must be after start."})
+        names = [c["name"] for c in track.columns]
+        if wanted is not None:
+            unknown = [name for name in wanted if name not in names]
+            if unknown:
+                raise ValidationError({"columns": f"The track has no column {', '.join(unknown)}."})
+            names = [name for name in names if name == "time" or name in wanted]
         try:
-            window = track_window_read(track=track, start=start, end=end, max_points=max_points)
+            window = track_window_read(
+                track=track, start=start, end=end, max_points=max_points, columns=wanted
+            )
         except TrackUnreadable as exc:
             raise Conflict(str(exc)) from exc
         rows = [{k: _json_safe(v) for k, v in row.items()} for row in window.rows]
         payload = {
             "track": track.pk, "start": start, "end": end, "total_rows": window.total_rows,
-            "stride": window.stride, "columns": [c["name"] for c in track.columns], "rows": rows,
+            "stride": window.stride, "columns": names, "rows": rows,
         }  # fmt: skip
         return Response(payload)
 
@@ -137,6 +147,7 @@ class PrelabelerListView(APIView):
                 "inputs": list(cls.inputs),
                 "produces": list(cls.produces),
                 "default_params": cls.default_params,
+                "parameters": cls.param_schema(),
                 "wants_gpu": cls.wants_gpu,
             }  # fmt: skip
             for cls in prelabeler_classes().values()

@@ -87,6 +87,7 @@ class ActionUnitsPrelabeler(Prelabeler):
         "event_threshold": (0.0, 1.0),
         "event_min_seconds": (0.0, 3600.0),
     }
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {"subject": ("main", "all")}
 
     def run(self, ctx: RunContext) -> list[TrackOutput]:
         if ctx.params["subject"] not in ("main", "all"):

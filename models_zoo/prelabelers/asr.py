@@ -39,6 +39,15 @@ class AsrPrelabeler(Prelabeler):
         cleaned["language"] = cleaned["language"].strip().lower()
         return cleaned
 
+    @classmethod
+    def param_schema(cls) -> list[dict[str, Any]]:
+        """The engine is a choice ('' means the configured one); clean_params refuses any other."""
+        schema = super().param_schema()
+        for item in schema:
+            if item["name"] == "engine":
+                item.update(type="choice", choices=["", *engines.ENGINES])
+        return schema
+
     @staticmethod
     def cuda_available(params: Mapping[str, Any]) -> bool:
         """The runtime's device choice asks the job's engine: CTranslate2 or torch, whichever runs it."""

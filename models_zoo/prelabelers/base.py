@@ -52,6 +52,7 @@ class Prelabeler(ABC):
     produces: ClassVar[tuple[str, ...]] = ()
     default_params: ClassVar[dict[str, Any]] = {}
     param_ranges: ClassVar[dict[str, tuple[float, float]]] = {}  # inclusive bounds of numeric parameters
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {}  # the only values a text parameter takes
     wants_gpu: ClassVar[bool] = False
     supports_cuda: ClassVar[bool] = False
 
@@ -67,7 +68,31 @@ class Prelabeler(ABC):
         for key, (low, high) in self.param_ranges.items():
             if not low <= cleaned[key] <= high:
                 raise BadInput(f"Parameter {key!r} of {self.name} must be between {low} and {high}.")
+        for key, allowed in self.param_choices.items():
+            if cleaned[key] not in allowed:
+                shown = ", ".join(repr(choice) for choice in allowed)
+                raise BadInput(f"Parameter {key!r} of {self.name} must be one of {shown}.")
         return cleaned
+
+    @classmethod
+    def param_schema(cls) -> list[dict[str, Any]]:
+        """Each parameter's type, default, bounds and choices, so that a client can build a form."""
+        schema = []
+        for key, default in cls.default_params.items():
+            if isinstance(default, bool):
+                kind = "boolean"
+            elif isinstance(default, int):
+                kind = "integer"
+            elif isinstance(default, float):
+                kind = "number"
+            else:
+                kind = "choice" if key in cls.param_choices else "text"
+            low, high = cls.param_ranges.get(key, (None, None))
+            schema.append({
+                "name": key, "type": kind, "default": default, "min": low, "max": high,
+                "choices": list(cls.param_choices.get(key, ())),
+            })  # fmt: skip
+        return schema
 
     def upstream(self) -> list[tuple[str, str]]:
         """(pre-labeler, track kind) pairs this one reads."""

@@ -74,6 +74,7 @@ class VadFacePrelabeler(Prelabeler):
     produces = ("vad_face",)
     default_params: ClassVar[dict[str, Any]] = {"window_seconds": 5.0, "subject": "main"}
     param_ranges: ClassVar[dict[str, tuple[float, float]]] = {"window_seconds": WINDOW_PARAM_RANGE}
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {"subject": ("main", "all")}
 
     def run(self, ctx: RunContext) -> list[TrackOutput]:
         if ctx.params["subject"] not in ("main", "all"):

@@ -94,6 +94,64 @@ def test_an_owner_runs_voice_activity_and_watches_the_job_finish(
     assert page.locator("b").count() == 0
 
 
+def test_an_owner_sets_parameters_in_the_form_and_a_bad_value_is_named_by_its_field(
+    ready_clip, owned_project, owner_user, celery_worker, browsing
+):
+    page = browsing.page
+    browsing.sign_in(owner_user.username)
+    row = project_row(browsing, owned_project, "dialogue.mp4")
+    listed = page.request.get(f"{browsing.base_url}/api/prelabelers/").json()
+    registry = {item["name"]: item for item in listed}
+    chooser = row.get_by_label("Pre-labeler to run on dialogue.mp4")
+    run = row.get_by_role("button", name="Run the chosen pre-labeler on dialogue.mp4")
+
+    # The form follows the chosen pre-labeler: one field per parameter the API describes.
+    chooser.select_option("asr")
+    form = row.locator("details.param-form")
+    form.get_by_label("Parameters of asr for dialogue.mp4").click()
+    fields = form.locator(".param-field")
+    assert fields.evaluate_all("els => els.map(e => e.dataset.param)") == [
+        spec["name"] for spec in registry["asr"]["parameters"]
+    ]
+    engine = form.get_by_label("engine", exact=True)
+    assert engine.locator("option").all_inner_texts() == ["default", "faster-whisper", "openai-whisper"]
+    beam = form.get_by_label("beam size")
+    expect(beam).to_have_value("5")
+    beam_hint = form.locator(".param-field[data-param='beam_size'] .param-hint")
+    expect(beam_hint).to_have_text("Default: 5 · 1 to 10")
+
+    # A value the server refuses: its message sits under the field, and no job is made.
+    beam.fill("20")
+    run.click()
+    beam_error = form.locator(".param-field[data-param='beam_size'] .param-error")
+    expect(beam_error).to_have_text("Parameter 'beam_size' of asr must be between 1 and 10.")
+    expect(beam).to_have_attribute("aria-invalid", "true")
+    expect(beam).to_be_focused()
+    expect(row.locator(".job-message")).to_have_text("asr did not start: check the parameters.")
+    jobs_url = f"{browsing.base_url}/api/media/{ready_clip.pk}/jobs/"
+    assert [j for j in page.request.get(jobs_url).json() if j["prelabeler"] == "asr"] == []
+    beam.fill("3")
+    expect(beam_error).to_be_hidden()
+    expect(beam).not_to_have_attribute("aria-invalid", "true")
+
+    # Another pre-labeler, a changed threshold: the job runs with it and the API stores it.
+    chooser.select_option("voice_activity")
+    expect(form).to_have_attribute("open", "")  # the form stays open for the new fields
+    expect(form.get_by_label("Parameters of voice_activity for dialogue.mp4")).to_have_count(1)
+    threshold = form.get_by_label("threshold")
+    expect(threshold).to_have_value("0.5")
+    threshold.fill("0.65")
+    run.click()
+    job = row.locator(".job[data-prelabeler='voice_activity']")
+    expect(job).to_have_attribute("data-state", "succeeded", timeout=JOB_TIMEOUT_MS)
+    (stored,) = [j for j in page.request.get(jobs_url).json() if j["prelabeler"] == "voice_activity"]
+    defaults = registry["voice_activity"]["default_params"]
+    assert stored["params"] == {**defaults, "threshold": 0.65}
+    page.screenshot(path="/tmp/affectlab-prelabel-params.png", full_page=True)
+    assert browsing.csp_violations() == []
+    assert browsing.log.page_errors == []
+
+
 def test_owners_choose_what_runs_automatically(owned_project, owner_user, browsing):
     page = browsing.page
     browsing.sign_in(owner_user.username)
@@ -174,6 +232,17 @@ def test_an_owner_runs_a_pre_labeler_on_selected_assets(
 
     bar.get_by_label("Pre-labeler to run on the selected media").select_option("voice_activity")
     expect(run).to_be_enabled()
+    # A value out of range is refused for the whole selection, next to its field.
+    bar.get_by_label("Parameters of voice_activity for the selected media").click()
+    pad = bar.get_by_label("speech pad seconds")
+    pad.fill("9")
+    run.click()
+    expect(bar.locator(".param-field[data-param='speech_pad_seconds'] .param-error")).to_have_text(
+        "Parameter 'speech_pad_seconds' of voice_activity must be between 0.0 and 5.0."
+    )
+    status = page.locator("#selection-status")
+    expect(status).to_have_text("voice_activity did not start: check the parameters.")
+    pad.fill("0.1")
     run.click()
     expect(page.locator("#selection-status")).to_have_text("voice_activity: 2 started")
     for name in ("dialogue.mp4", "interview.mp4"):
@@ -188,6 +257,10 @@ def test_an_owner_runs_a_pre_labeler_on_selected_assets(
 
     finished = {asset.pk: voice_jobs(asset) for asset in (ready_clip, second_clip)}
     assert all(len(jobs) == 1 and jobs[0][1:] == ("succeeded", 100) for jobs in finished.values()), finished
+    for asset in (ready_clip, second_clip):
+        jobs = page.request.get(f"{browsing.base_url}/api/media/{asset.pk}/jobs/").json()
+        pads = [j["params"]["speech_pad_seconds"] for j in jobs if j["prelabeler"] == "voice_activity"]
+        assert pads == [0.1]
 
     # The same request again reuses the finished jobs; unticking one box narrows the selection.
     run.click()

@@ -103,6 +103,29 @@ def test_a_long_track_is_read_by_window_and_thinned(make_ready, pattern_mp4, own
     assert reversed_window.status_code == 400
 
 
+def test_a_window_read_may_name_the_columns_it_needs(make_ready, pattern_mp4, owner_client):
+    """A plot of one column gets time and that column only; an unknown column is a 400."""
+    asset = make_ready(pattern_mp4)
+    job = PrelabelJob.objects.create(asset=asset, prelabeler="synthetic", version="1", params_hash="y",
+                                     state=JobState.SUCCEEDED)  # fmt: skip
+    rows = 600
+    table = pa.table({
+        "time": pa.array([i / 25 for i in range(rows)]),
+        "AU06": pa.array([0.1] * rows),
+        "AU12": pa.array([i / rows for i in range(rows)]),
+    })  # fmt: skip
+    key = track_file_write(key=f"tests/{asset.uid}/aus.parquet", table=table)
+    columns = [{"name": n, "type": "double"} for n in ("time", "AU06", "AU12")]
+    track = asset.tracks.create(job=job, kind="action_units", prelabeler="synthetic", version="1",
+                                sample_rate=25, row_count=rows, storage_key=key, columns=columns)  # fmt: skip
+    body = owner_client.get(f"/api/tracks/{track.pk}/data/?start=4&end=8&max_points=50&columns=AU12").json()
+    assert body["columns"] == ["time", "AU12"] and body["total_rows"] == 100 and body["stride"] == 2
+    assert body["rows"][0] == {"time": 4.0, "AU12": 100 / rows}
+    assert all(set(row) == {"time", "AU12"} for row in body["rows"])
+    unknown = owner_client.get(f"/api/tracks/{track.pk}/data/?columns=AU12,AU99")
+    assert unknown.status_code == 400 and "AU99" in unknown.json()["columns"]
+
+
 def test_a_damaged_track_file_gets_409_with_a_reason(make_ready, moving_face_mp4, owner_client):
     from django.core.files.storage import default_storage
 

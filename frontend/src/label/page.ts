@@ -13,7 +13,7 @@ import { MediaPlayer } from "./player";
 import { registerGlobalKeys } from "./globalKeys";
 import { Shortcuts } from "./shortcuts";
 import { LabelState } from "./state";
-import { showSuggestions } from "./suggestions";
+import { prefetchSuggestions, showSuggestions } from "./suggestions";
 import { renderTextItem } from "./textItem";
 import type { Workspace } from "./types";
 
@@ -32,6 +32,11 @@ export async function openLabelPage(assignmentId: number, nonce: string): Promis
   };
   const workspace = (await getJson(`/api/assignments/${assignmentId}/workspace/`)) as Workspace;
   const item = workspace.item;
+  const hasMedia = (item.kind === "video" || item.kind === "audio") && !!item.files.proxy;
+  // Everything else the first screen needs is asked for at once, so that the server reads the
+  // peaks file and the first track windows while this page builds the player and the fields.
+  const peaksLoading = hasMedia ? loadPeaks(item.files.peaks) : null;
+  if (hasMedia && workspace.schema) prefetchSuggestions(workspace);
   setText(byId("label-title", HTMLHeadingElement), item.original_name || (item.kind === "text" ? "Utterance" : `Item ${item.id}`));
   setText(byId("label-progress", HTMLSpanElement), `${workspace.progress.done} of ${workspace.progress.total} done`);
   document.body.dataset.assignmentState = workspace.assignment.state;
@@ -41,11 +46,10 @@ export async function openLabelPage(assignmentId: number, nonce: string): Promis
 
   const shortcuts = new Shortcuts();
   let player: MediaPlayer | null = null;
-  const hasMedia = (item.kind === "video" || item.kind === "audio") && !!item.files.proxy;
-  if (hasMedia) {
+  if (peaksLoading) {
     const section = byId("media-section", HTMLElement);
     section.hidden = false;
-    const peaks = await loadPeaks(item.files.peaks);
+    const peaks = await peaksLoading;
     player = new MediaPlayer(section, item, nonce, peaks);
   }
   if (item.kind === "text") {

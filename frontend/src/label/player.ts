@@ -11,6 +11,7 @@ import TimelinePlugin from "wavesurfer.js/dist/plugins/timeline.esm.js";
 import ZoomPlugin from "wavesurfer.js/dist/plugins/zoom.esm.js";
 
 import { h } from "../dom";
+import type { WaveformPeaks } from "./peaks";
 import { formatClock } from "./time";
 import type { WorkspaceItem } from "./types";
 
@@ -40,8 +41,11 @@ export class MediaPlayer {
   private readonly playButton: HTMLButtonElement;
   private readonly listeners = new Set<TimeListener>();
   private frame = 0;
+  private readonly peaks: WaveformPeaks | null;
+  /** The peaks wavesurfer draws now: a level of `peaks` fit to the drawn width. */
+  private drawnPeaks: Float32Array | null = null;
 
-  constructor(host: HTMLElement, item: WorkspaceItem, nonce: string, peaks: Float32Array | null) {
+  constructor(host: HTMLElement, item: WorkspaceItem, nonce: string, peaks: WaveformPeaks | null) {
     this.duration = item.duration_seconds ?? 0;
     this.fps = item.fps ?? DEFAULT_FPS;
     const isVideo = item.kind === "video";
@@ -88,6 +92,9 @@ export class MediaPlayer {
     this.laneInner = h("div", { className: "lanes-inner" });
     const lanes = h("div", { className: "lanes", attrs: { id: "lanes" } }, this.laneInner);
     host.append(this.stage, controls, rulerHost, waveHost, lanes);
+    this.peaks = peaks;
+    // An item of unknown duration cannot be zoomed by its length, so it gets the full resolution.
+    this.drawnPeaks = peaks && this.duration ? peaks.forPixels(this.drawnPixels(waveHost.clientWidth, 0)) : peaks?.full ?? null;
 
     this.regions = RegionsPlugin.create();
     this.ws = WaveSurfer.create({
@@ -99,7 +106,7 @@ export class MediaPlayer {
       cursorColor: "#c0362c",
       cursorWidth: 2,
       normalize: true,
-      peaks: [peaks ?? new Float32Array([0, 0])],
+      peaks: [this.drawnPeaks ?? new Float32Array([0, 0])],
       duration: this.duration || undefined,
       cspNonce: nonce,
       autoScroll: true,
@@ -114,6 +121,8 @@ export class MediaPlayer {
     for (const event of ["zoom", "scroll", "redraw", "ready"] as const) {
       this.ws.on(event, () => this.syncLanes());
     }
+    this.ws.on("zoom", () => this.refinePeaks());
+    this.ws.on("resize", () => this.refinePeaks());
     window.addEventListener("resize", () => this.syncLanes());
 
     this.media.addEventListener("play", () => this.loop());
@@ -203,6 +212,25 @@ export class MediaPlayer {
 
   onView(listener: () => void): void {
     for (const event of ["zoom", "scroll", "ready"] as const) this.ws.on(event, listener);
+  }
+
+  /** Device pixels the waveform is drawn across (the whole item) at a zoom, as wavesurfer lays it out. */
+  private drawnPixels(viewWidth: number, minPxPerSec: number): number {
+    return Math.max(viewWidth, minPxPerSec * this.duration) * (window.devicePixelRatio || 1);
+  }
+
+  /**
+   * After a zoom or a resize, draw from a finer level of peaks if the one drawn has too few for
+   * the new width (zooming out keeps the finer one: it draws the same envelope).
+   */
+  private refinePeaks(): void {
+    if (!this.peaks || !this.drawnPeaks || !this.duration) return;
+    const pixels = this.drawnPixels(this.ws.getWidth(), this.ws.options.minPxPerSec || 0);
+    const wanted = this.peaks.forPixels(pixels);
+    if (wanted.length <= this.drawnPeaks.length) return;
+    this.drawnPeaks = wanted;
+    // Same media source, so wavesurfer only swaps the peaks it draws (the element keeps playing).
+    void this.ws.load(this.media.currentSrc || this.media.src, [wanted], this.duration).catch(() => undefined);
   }
 
   private syncLanes(): void {

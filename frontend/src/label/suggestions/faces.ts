@@ -7,9 +7,10 @@
 import { h } from "../../dom";
 import type { MediaPlayer } from "../player";
 import type { TrackSummary } from "../types";
-import { num, readWindow } from "./trackData";
+import { num, prefetchWindow, readWindow } from "./trackData";
 
 const CHUNK_SECONDS = 10;
+const CHUNK_POINTS = 20_000;
 
 interface Box {
   time: number;
@@ -21,6 +22,17 @@ interface Box {
   main: boolean;
 }
 
+function chunkArgs(track: TrackSummary, index: number): [number, number, number, number] {
+  return [track.id, index * CHUNK_SECONDS, (index + 1) * CHUNK_SECONDS, CHUNK_POINTS];
+}
+
+const readChunk = (track: TrackSummary, index: number) => readWindow(...chunkArgs(track, index));
+
+/** Start reading the boxes of the first seconds before the overlay exists (see `prefetchWindow`). */
+export function prefetchFaces(track: TrackSummary): void {
+  prefetchWindow(...chunkArgs(track, 0));
+}
+
 export function showFaces(player: MediaPlayer, track: TrackSummary): HTMLElement {
   const chunks = new Map<number, Box[] | "loading">();
   const period = track.sample_rate ? 1 / track.sample_rate : 0.2;
@@ -30,7 +42,7 @@ export function showFaces(player: MediaPlayer, track: TrackSummary): HTMLElement
   const load = (index: number): void => {
     if (chunks.has(index)) return;
     chunks.set(index, "loading");
-    readWindow(track.id, index * CHUNK_SECONDS, (index + 1) * CHUNK_SECONDS, 20_000)
+    readChunk(track, index)
       .then((window) => {
         const boxes: Box[] = [];
         for (const row of window.rows) {

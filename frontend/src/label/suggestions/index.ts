@@ -4,13 +4,31 @@ import { h } from "../../dom";
 import type { RenderedFields } from "../fields";
 import type { MediaPlayer } from "../player";
 import type { DimensionalField, Workspace } from "../types";
-import { showFaces } from "./faces";
-import { auPlot, vadPlot } from "./plots";
+import { prefetchFaces, showFaces } from "./faces";
+import { auPlot, prefetchAuPlot, prefetchVadPlot, vadPlot } from "./plots";
 import { trackOf } from "./trackData";
-import { showTranscript } from "./transcript";
+import { prefetchTranscript, showTranscript } from "./transcript";
 import { vadSuggestion } from "./vadAccept";
 
 const VAD_KINDS = ["vad_fused", "vad_face", "vad_text", "vad_voice"];
+
+/**
+ * Start the first track reads of `showSuggestions` as soon as the workspace is known, so that they
+ * run on the server while the page fetches peaks and builds the player and fields. For a long item
+ * these reads are the slowest part of opening the page; waiting for the player to exist first put
+ * them after everything else. Call it only when `showSuggestions` will follow (media and a schema).
+ */
+export function prefetchSuggestions(workspace: Workspace): void {
+  const tracks = workspace.tracks;
+  const faces = trackOf(tracks, "faces");
+  if (faces && workspace.item.kind === "video") prefetchFaces(faces);
+  const au = trackOf(tracks, "action_units");
+  if (au) prefetchAuPlot(au);
+  const words = trackOf(tracks, "words");
+  if (words) prefetchTranscript(words);
+  const vad = trackOf(tracks, ...VAD_KINDS);
+  if (vad) prefetchVadPlot(vad);
+}
 
 export function showSuggestions(
   workspace: Workspace,

@@ -1,12 +1,14 @@
 /**
  * Pre-label tracks as small plots in lanes under the waveform: an overview of the whole item (a few
- * thousand points at most) plus, when zoomed in, a finer read of just the visible window.
+ * thousand points at most) plus, when zoomed in, a finer read of just the visible window. The first
+ * overview read is started as soon as the workspace is known (`prefetchAuPlot`), so it runs while
+ * the waveform and the fields are being built rather than after them.
  */
 
 import { h } from "../../dom";
 import type { Lane, MediaPlayer } from "../player";
 import type { TrackSummary, TrackWindow } from "../types";
-import { num, readWindow } from "./trackData";
+import { num, prefetchWindow, readWindow } from "./trackData";
 
 const SVG = "http://www.w3.org/2000/svg";
 const OVERVIEW_POINTS = 1500;
@@ -38,14 +40,22 @@ function polyline(rows: Record<string, unknown>[], series: PlotSeries, className
 export class TrackPlot {
   private overview: TrackWindow | null = null;
   private detail: TrackWindow | null = null;
+  /** Overviews read so far, by the columns asked for (a narrow plot reads one per series chosen). */
+  private readonly overviews = new Map<string, TrackWindow>();
+  private generation = 0;
   private timer: number | undefined;
   readonly lane: Lane;
 
+  /**
+   * `narrow` plots read only the columns they draw (and time): an hour of a 19-AU track then
+   * costs two decoded columns instead of twenty-one, and another AU is read when it is chosen.
+   */
   constructor(
     private readonly player: MediaPlayer,
     readonly track: TrackSummary,
     label: string,
     private series: PlotSeries[],
+    private readonly narrow = false,
   ) {
     this.lane = player.addLane(label, "plot-lane");
     this.lane.element.dataset.track = String(track.id);
@@ -53,19 +63,47 @@ export class TrackPlot {
   }
 
   async load(): Promise<TrackWindow | null> {
-    try {
-      this.overview = await readWindow(this.track.id, null, null, OVERVIEW_POINTS);
-    } catch {
-      this.lane.element.append(h("span", { className: "lane-error", text: "could not be read" }));
-      return null;
+    const generation = ++this.generation;
+    const columns = this.columns();
+    const key = columns?.join(",") ?? "";
+    let overview = this.overviews.get(key);
+    if (!overview) {
+      if (this.overview) {
+        // Another series was chosen: show nothing rather than the previous one under its label.
+        this.overview = null;
+        this.detail = null;
+        this.draw();
+      }
+      try {
+        overview = await overviewRead(this.track, columns);
+      } catch {
+        if (generation === this.generation) this.lane.element.append(h("span", { className: "lane-error", text: "could not be read" }));
+        return null;
+      }
+      this.overviews.set(key, overview);
     }
+    if (generation !== this.generation) return overview;
+    this.lane.element.querySelector(".lane-error")?.remove();
+    this.overview = overview;
+    this.detail = null;
     this.draw();
+    if (this.overview.stride > 1 && this.zoomedIn()) void this.loadDetail();
     return this.overview;
   }
 
   setSeries(series: PlotSeries[]): void {
     this.series = series;
-    this.draw();
+    if (this.narrow) void this.load();
+    else this.draw();
+  }
+
+  private columns(): string[] | undefined {
+    return this.narrow ? this.series.map((s) => s.column) : undefined;
+  }
+
+  private zoomedIn(): boolean {
+    const [start, end] = this.player.visibleWindow();
+    return end - start < this.player.duration * 0.9;
   }
 
   private scheduleDetail(): void {
@@ -75,14 +113,19 @@ export class TrackPlot {
 
   private async loadDetail(): Promise<void> {
     if (!this.overview || this.overview.stride <= 1) return;
-    const [start, end] = this.player.visibleWindow();
-    if (end - start >= this.player.duration * 0.9) {
-      this.detail = null;
-      this.draw();
+    const generation = this.generation;
+    if (!this.zoomedIn()) {
+      if (this.detail) {
+        this.detail = null;
+        this.draw();
+      }
       return;
     }
+    const [start, end] = this.player.visibleWindow();
     try {
-      this.detail = await readWindow(this.track.id, start, end, DETAIL_POINTS);
+      const detail = await readWindow(this.track.id, start, end, DETAIL_POINTS, this.columns());
+      if (generation !== this.generation) return;
+      this.detail = detail;
       this.draw();
     } catch {
       // the overview stays
@@ -100,15 +143,25 @@ export class TrackPlot {
   }
 }
 
+/** The whole item, thinned: what a lane shows before any zoom (the first screen). */
+function overviewRead(track: TrackSummary, columns?: string[]): Promise<TrackWindow> {
+  return readWindow(track.id, null, null, OVERVIEW_POINTS, columns);
+}
+
 export function valueColumns(track: TrackSummary): string[] {
   return track.columns.map((c) => c.name).filter((name) => !SKIP.has(name) && !/^(is_|crop|text|word|au$)/.test(name));
+}
+
+function firstAu(track: TrackSummary): string {
+  const columns = valueColumns(track);
+  return columns.includes("AU12") ? "AU12" : columns[0] ?? "";
 }
 
 /** AU intensities: one lane, the AU shown chosen in a select (AU12 first when present). */
 export function auPlot(player: MediaPlayer, track: TrackSummary): { plot: TrackPlot; control: HTMLElement } {
   const columns = valueColumns(track);
-  const first = columns.includes("AU12") ? "AU12" : columns[0] ?? "";
-  const plot = new TrackPlot(player, track, `${first} (pre-label)`, first ? [{ column: first, min: 0, max: 1 }] : []);
+  const first = firstAu(track);
+  const plot = new TrackPlot(player, track, `${first} (pre-label)`, first ? [{ column: first, min: 0, max: 1 }] : [], true);
   const select = h("select", { attrs: { "aria-label": "Action unit to plot", id: "au-choice" } });
   for (const column of columns) {
     const option = h("option", { text: column, attrs: { value: column } });
@@ -129,4 +182,14 @@ export function vadPlot(player: MediaPlayer, track: TrackSummary): TrackPlot {
   const names = track.columns.map((c) => c.name);
   const series = ["valence", "arousal"].filter((n) => names.includes(n)).map((column) => ({ column, min: 1, max: 9 }));
   return new TrackPlot(player, track, `V/A estimate (${track.kind})`, series);
+}
+
+/** Start the first reads of `auPlot` and `vadPlot` before their lanes exist (see `prefetchWindow`). */
+export function prefetchAuPlot(track: TrackSummary): void {
+  const first = firstAu(track);
+  prefetchWindow(track.id, null, null, OVERVIEW_POINTS, first ? [first] : undefined);
+}
+
+export function prefetchVadPlot(track: TrackSummary): void {
+  prefetchWindow(track.id, null, null, OVERVIEW_POINTS);
 }

@@ -4,7 +4,7 @@ import { h } from "../../dom";
 import type { MediaPlayer } from "../player";
 import { formatClock } from "../time";
 import type { TrackSummary } from "../types";
-import { num, readWindow } from "./trackData";
+import { num, prefetchWindow, readWindow } from "./trackData";
 
 interface Word {
   start: number;
@@ -12,8 +12,15 @@ interface Word {
   element: HTMLElement;
 }
 
+const MAX_WORDS = 100_000;
+
+/** Start reading the words before the transcript panel exists (see `prefetchWindow`). */
+export function prefetchTranscript(track: TrackSummary): void {
+  prefetchWindow(track.id, null, null, MAX_WORDS);
+}
+
 export async function showTranscript(player: MediaPlayer, track: TrackSummary, host: HTMLElement): Promise<void> {
-  const window = await readWindow(track.id, null, null, 100_000);
+  const window = await readWindow(track.id, null, null, MAX_WORDS);
   const words: Word[] = [];
   host.replaceChildren();
   for (const row of window.rows) {
