@@ -73,14 +73,17 @@ def _database_from_env() -> dict:
     SQLite runs in WAL mode with a busy timeout and IMMEDIATE transactions so
     that many annotators saving at once wait for the write lock instead of
     failing with "database is locked" (which would tempt a retry of the whole
-    request and store a save twice).
+    request and store a save twice). The engine is Django's SQLite backend plus a
+    per-process writer queue (``affectlab/db/writer_queue.py``): threads of one
+    process take turns at BEGIN in arrival order instead of sleeping in SQLite's
+    busy handler; the busy timeout still covers writers in other processes.
     """
     url = envstr("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60))
         return config
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "affectlab.db.sqlite3",
         "NAME": str(VAR_DIR / "affectlab.sqlite3"),
         "OPTIONS": {
             "timeout": 30,

@@ -1,0 +1,1 @@
+"""Database plumbing of our own: the SQLite backend with a process-wide writer queue."""
