@@ -49,6 +49,7 @@ def test_an_uploaded_clip_shows_upload_progress_then_becomes_ready(
     expect(row.locator(".progress-percent")).to_have_text("100%")
     poster = row.locator("img.poster")
     expect(poster).to_be_visible()
+    poster.scroll_into_view_if_needed()  # posters load lazily, as the row comes into view
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
     page.screenshot(path=SCREENSHOT, full_page=True)
 
