@@ -148,26 +148,11 @@ def best_lag(x: np.ndarray, reference: np.ndarray, max_steps: int) -> int:
     Every candidate lag is evaluated at once (lags x frames); a lag counts only where at least half of
     the unshifted overlap remains. Ties (within 1e-12) go to the smallest lag.
     """
-    n = x.size
-    steps = np.arange(min(max_steps, max(n - 2, 0)) + 1)
+    steps = np.arange(min(max_steps, max(x.size - 2, 0)) + 1)
     if steps.size == 0:
         return 0
-    index = np.arange(n)[None, :] + steps[:, None]
-    moved = np.where(index < n, x[np.minimum(index, n - 1)], np.nan)
-    ref = np.broadcast_to(reference, moved.shape)
-    both = np.isfinite(moved) & np.isfinite(ref)
-    count = both.sum(axis=1)
-    a, b = np.where(both, moved, 0.0), np.where(both, ref, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ma, mb = a.sum(axis=1) / count, b.sum(axis=1) / count
-        da, db = np.where(both, a - ma[:, None], 0.0), np.where(both, b - mb[:, None], 0.0)
-        denominator = np.sqrt((da * da).sum(axis=1) * (db * db).sum(axis=1))
-        r = (da * db).sum(axis=1) / denominator
-    usable = (count >= max(2, MIN_OVERLAP_SHARE * count[0])) & (denominator > 1e-12) & np.isfinite(r)
-    if not usable.any():
-        return 0
-    best = np.max(r[usable])
-    return int(steps[usable & (r >= best - 1e-12)][0])
+    unshifted_overlap = int((np.isfinite(x) & np.isfinite(reference)).sum())
+    return _best_of(x, reference, steps, unshifted_overlap)
 
 
 def compensate_lags(
@@ -430,7 +415,7 @@ def _usable_at(x: np.ndarray, reference: np.ndarray, lag: np.ndarray, full_count
 
 
 def _best_of(x: np.ndarray, reference: np.ndarray, steps: np.ndarray, full_count: int) -> int:
-    """``best_lag`` restricted to the given lags, with the same arithmetic for each lag's row."""
+    """The best of the given lags (ties to the smallest); ``best_lag`` and the batched search end here."""
     n = x.size
     index = np.arange(n)[None, :] + steps[:, None]
     moved = np.where(index < n, x[np.minimum(index, n - 1)], np.nan)
