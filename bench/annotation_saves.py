@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from bench import local_server  # noqa: E402
 from bench.local_server import free_port, wait_until_healthy, worker_pids  # noqa: E402
 
 PY = sys.executable
@@ -92,20 +93,10 @@ SCRUBBED = (
 
 def isolate_environment(var_dir: Path, port: int, threads: int, workers: int) -> None:
     """A private var dir (SQLite file, media, broker queue) unless DATABASE_URL names a database."""
-    for name in SCRUBBED:
-        os.environ.pop(name, None)
-        os.environ.pop(f"{name}_FILE", None)
-    os.environ.update(
-        {
-            "AFFECTLAB_VAR_DIR": str(var_dir),
-            "DJANGO_SETTINGS_MODULE": "affectlab.settings.local",
-            "CELERY_BROKER_URL": "filesystem://",
-            "AFFECTLAB_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": str(workers),
-            "WEB_THREADS": str(threads),
-            "LOG_LEVEL": "ERROR",
-        }
-    )
+    local_server.isolate_environment(
+        var_dir, scrubbed=SCRUBBED, AFFECTLAB_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers), WEB_THREADS=str(threads),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

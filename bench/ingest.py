@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import local_server  # noqa: E402
 from bench.local_server import free_port, wait_until_healthy, worker_pids  # noqa: E402
 
 PY = sys.executable
@@ -66,20 +67,10 @@ SCRUBBED = (
 
 def isolate_environment(var_dir: Path, port: int) -> None:
     """Point this process (and the processes it starts) at a private var dir and broker queue."""
-    for name in SCRUBBED:
-        os.environ.pop(name, None)
-        os.environ.pop(f"{name}_FILE", None)
-    os.environ.update(
-        {
-            "AFFECTLAB_VAR_DIR": str(var_dir),
-            "DJANGO_SETTINGS_MODULE": "affectlab.settings.local",
-            "CELERY_BROKER_URL": "filesystem://",
-            "ORT_DISABLE_TELEMETRY": "1",
-            "AFFECTLAB_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "1",
-            "LOG_LEVEL": "ERROR",
-        }
-    )
+    local_server.isolate_environment(
+        var_dir, scrubbed=SCRUBBED, ORT_DISABLE_TELEMETRY="1", AFFECTLAB_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )  # fmt: skip
 
 
 def migrate() -> None:

@@ -48,6 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import local_server  # noqa: E402
 from bench.local_server import free_port  # noqa: E402
 
 PY = sys.executable
@@ -111,19 +112,8 @@ REQUESTS = """
 
 
 def isolate_environment(var_dir: Path, port: int) -> None:
-    for name in SCRUBBED:
-        os.environ.pop(name, None)
-        os.environ.pop(f"{name}_FILE", None)
-    os.environ.update(
-        {
-            "AFFECTLAB_VAR_DIR": str(var_dir),
-            "DJANGO_SETTINGS_MODULE": "affectlab.settings.local",
-            "CELERY_BROKER_URL": "filesystem://",
-            "AFFECTLAB_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "1",
-            "WEB_THREADS": "8",
-            "LOG_LEVEL": "ERROR",
-        }
+    local_server.isolate_environment(
+        var_dir, scrubbed=SCRUBBED, AFFECTLAB_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", WEB_THREADS="8"
     )
 
 

@@ -1,12 +1,14 @@
-"""What the benchmarks that start a real web server share: a free port, waiting for /health/, and
+"""What the benchmarks share: a private environment, a free port, waiting for /health/, and
 finding gunicorn's worker processes (whose CPU time some of them report)."""
 
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -46,3 +48,23 @@ def worker_pids(master_pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
             pids.append(int(entry.name))
     return pids
+
+
+def isolate_environment(var_dir: Path, *, scrubbed: Iterable[str], **settings: str) -> None:
+    """Point this process (and what it starts) at a private var dir and a filesystem broker queue.
+
+    Each name in ``scrubbed`` (and its ``_FILE`` form) is removed so that a developer's own
+    settings (a database, a bucket, a broker) cannot leak into a run; ``settings`` are added.
+    """
+    for name in scrubbed:
+        os.environ.pop(name, None)
+        os.environ.pop(f"{name}_FILE", None)
+    os.environ.update(
+        {
+            "AFFECTLAB_VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "affectlab.settings.local",
+            "CELERY_BROKER_URL": "filesystem://",
+            "LOG_LEVEL": "ERROR",
+            **settings,
+        }
+    )

@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import local_server  # noqa: E402
+
 PY = sys.executable
 ANNOTATORS = 3
 TRACE_SECONDS, TRACE_HZ = 60, 10
@@ -67,17 +69,7 @@ DEFINITION = {
 
 
 def isolate_environment(var_dir: Path) -> None:
-    for name in SCRUBBED:
-        os.environ.pop(name, None)
-        os.environ.pop(f"{name}_FILE", None)
-    os.environ.update(
-        {
-            "AFFECTLAB_VAR_DIR": str(var_dir),
-            "DJANGO_SETTINGS_MODULE": "affectlab.settings.local",
-            "CELERY_BROKER_URL": "filesystem://",
-            "LOG_LEVEL": "ERROR",
-        }
-    )
+    local_server.isolate_environment(var_dir, scrubbed=SCRUBBED)
 
 
 def migrate() -> None:
