@@ -59,7 +59,8 @@ def test_an_owner_runs_voice_activity_and_watches_the_job_finish(
     expect(failed.locator(".job-error")).to_have_text(failed_job.error)
 
     chooser = row.get_by_label("Pre-labeler to run on dialogue.mp4")
-    options = chooser.locator("option").all_inner_texts()
+    expect(chooser.locator("option", has_text="voice_activity")).to_have_count(1)
+    options = chooser.locator("option").all_text_contents()
     registry = page.request.get(f"{browsing.base_url}/api/prelabelers/").json()
     assert "voice_activity" in options and "face" in options
     assert set(options) <= {item["name"] for item in registry}
@@ -109,12 +110,13 @@ def test_an_owner_sets_parameters_in_the_form_and_a_bad_value_is_named_by_its_fi
     chooser.select_option("asr")
     form = row.locator("details.param-form")
     form.get_by_label("Parameters of asr for dialogue.mp4").click()
+    expect(form).to_have_attribute("open", "")
     fields = form.locator(".param-field")
     assert fields.evaluate_all("els => els.map(e => e.dataset.param)") == [
         spec["name"] for spec in registry["asr"]["parameters"]
     ]
     engine = form.get_by_label("engine", exact=True)
-    assert engine.locator("option").all_inner_texts() == ["default", "faster-whisper", "openai-whisper"]
+    expect(engine.locator("option")).to_have_text(["default", "faster-whisper", "openai-whisper"])
     beam = form.get_by_label("beam size")
     expect(beam).to_have_value("5")
     beam_hint = form.locator(".param-field[data-param='beam_size'] .param-hint")

@@ -66,8 +66,7 @@ def test_an_owner_creates_a_version_watches_it_build_and_reads_its_report(
     expect(page.locator("#release-empty")).to_be_visible()
 
     form = page.locator("#release-form")
-    annotators = form.get_by_label("Annotators").locator("option").all_inner_texts()
-    assert annotators == ["andy", "annie"]
+    expect(form.get_by_label("Annotators").locator("option")).to_have_text(["andy", "annie"])
     expect(form.get_by_role("checkbox", name="Submitted")).to_be_checked()
     expect(form.get_by_role("checkbox", name="Assigned")).not_to_be_checked()
 
@@ -286,7 +285,7 @@ def test_an_owner_chooses_the_items_of_a_version_by_id_and_subject(
     form = page.locator("#release-form")
     items_input = form.get_by_label("Items")
     subjects = form.get_by_label("Subjects")
-    assert subjects.locator("option").all_inner_texts() == ["p1 (2 items)", "p2 (2 items)"]
+    expect(subjects.locator("option")).to_have_text(["p1 (2 items)", "p2 (2 items)"])
 
     # Unreadable ids, and ids outside the chosen subjects, are refused before anything is sent.
     items_input.fill("12, twelve")
