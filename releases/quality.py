@@ -134,9 +134,11 @@ def _trace_ccc(values, data, dim, index, options) -> AgreementResult:
         if isinstance(mean, Mapping):
             mean = mean.get(dim["name"])
         times = np.asarray(value.get("times", []), dtype=float)
-        if not isinstance(mean, list) or len(mean) != times.size or times.size == 0:
+        if not isinstance(mean, list | np.ndarray) or len(mean) != times.size or times.size == 0:
             continue
-        human = np.array([np.nan if v is None else v for v in mean], dtype=float)
+        human = np.array(
+            [np.nan if v is None else v for v in mean] if isinstance(mean, list) else mean, dtype=float
+        )
         machine = to_field_scale(sample_windows(track, dim["name"], times), dim["min"], dim["max"])
         tables.append(pd.DataFrame({"consensus": human, "prelabel": machine}))
     if not tables:

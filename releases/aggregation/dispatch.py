@@ -20,11 +20,13 @@ def aggregate_field(
     *,
     options: AggregationOptions | None = None,
     durations: Mapping[str, float | None] | None = None,
+    trace_arrays: bool = False,
 ) -> pd.DataFrame:
     """Rows ``item_id``, ``value``, ``method``, ``n_annotations`` for the items anyone labeled.
 
     ``labels`` holds the raw-labels rows of this one field; the latest revision of each annotator's
     value counts. ``durations`` (item_id -> seconds) sets where a segments field's frame grid ends.
+    ``trace_arrays`` keeps a trace consensus as float arrays (see ``aggregate_traces``).
     """
     options = options or AggregationOptions()
     per_item = by_item(latest_values(labels))
@@ -35,9 +37,9 @@ def aggregate_field(
         return _categorical(field, per_item, options)
     if kind == "dimensional":
         method = "mean and median of each rating over the annotators"
-        return _rows(per_item, lambda values: dimensional.aggregate_dimensional(field, values), method)
+        return _batched(per_item, dimensional.aggregate_dimensional_items(field, per_item.values()), method)
     if kind == "trace":
-        outcomes = traces.aggregate_traces(field, per_item, options)
+        outcomes = traces.aggregate_traces(field, per_item, options, arrays=trace_arrays)
         rows = [
             _row(item, value, method, len(values))
             for (item, values), (value, method) in zip(per_item.items(), outcomes, strict=True)
@@ -62,7 +64,7 @@ def _categorical(
     mode = field.get("mode", "hard")
     if mode == "soft":
         method = "soft label: mean of the annotators' distributions (hard labels as one-hot)"
-        return _rows(per_item, lambda values: categorical.aggregate_soft(field, values), method)
+        return _batched(per_item, categorical.aggregate_soft_items(field, per_item.values()), method)
     if mode == "multi":
         method = (
             "per class: chosen when more than half of the annotators chose it (exactly half: tie, not chosen)"
@@ -118,6 +120,15 @@ def _rows(per_item, value_of, method: str, *, per_item_value=None) -> pd.DataFra
     for item, values in per_item.items():
         value = per_item_value(item, values) if per_item_value else value_of(values)
         rows.append(_row(item, value, method, len(values)))
+    return result_frame(rows)
+
+
+def _batched(per_item: dict[str, dict[str, Any]], consensus: list[Any], method: str) -> pd.DataFrame:
+    """Rows for values computed for all items at once (``consensus`` in ``per_item`` order)."""
+    rows = [
+        _row(item, value, method, len(values))
+        for (item, values), value in zip(per_item.items(), consensus, strict=True)
+    ]
     return result_frame(rows)
 
 

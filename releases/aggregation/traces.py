@@ -96,8 +96,12 @@ def _resampled(times: np.ndarray, values: np.ndarray, grid: np.ndarray) -> np.nd
     """``resample_trace`` without its sorting and de-duplication when there is nothing to sort.
 
     Times that are finite and strictly increasing, with finite values, are what ``resample_trace``
-    would keep as they are; it is then the same interpolation. Anything else goes through it.
+    would keep as they are; it is then the same interpolation. Times that are the grid itself (a
+    trace recorded at the field's rate, the usual case) interpolate to their own values exactly,
+    so those are copied. Anything else goes through ``resample_trace``.
     """
+    if times.size == grid.size and np.array_equal(times, grid) and np.isfinite(values).all():
+        return values.astype(float, copy=True)
     if (
         times.size < 2
         or not np.isfinite(values).all()
@@ -206,7 +210,11 @@ def aggregate_trace(
 
 
 def aggregate_traces(
-    field: Mapping[str, Any], per_item: Mapping[str, Mapping[str, Any]], options: AggregationOptions
+    field: Mapping[str, Any],
+    per_item: Mapping[str, Mapping[str, Any]],
+    options: AggregationOptions,
+    *,
+    arrays: bool = False,
 ) -> list[tuple[dict[str, Any], str]]:
     """``aggregate_trace`` of every item, in ``per_item`` order, with the same numbers.
 
@@ -216,6 +224,10 @@ def aggregate_traces(
     (the lag search first narrows the lags with an estimate, then decides with the exact per-item
     arithmetic); any other item takes the per-item path. Per-item Python work is what made a
     release of thousands of traced items slow, not the arithmetic.
+
+    With ``arrays`` the times, means and EWEs stay float arrays (NaN where missing) instead of
+    lists of Python floats: a release holds the consensus of every item until its trace files are
+    written, and a list costs four times the memory of the array.
     """
     rate = float(options.trace_rate_hz or field.get("rate_hz") or 10.0)
     dims = dimension_names(field)
@@ -240,7 +252,7 @@ def aggregate_traces(
     times: dict = {}
     return [
         (
-            _trace_value(dims, rate, results[position], times),
+            _trace_value(dims, rate, results[position], times, arrays=arrays),
             trace_method(
                 rate,
                 options,
@@ -364,10 +376,9 @@ def _batch_best_lag(x: np.ndarray, reference: np.ndarray, max_steps: int) -> np.
     keep = index < n  # lags x frames
     count = keep.sum(axis=1)
     usable_count = count >= max(2, MIN_OVERLAP_SHARE * count[0])
-    padded = np.concatenate([x, np.zeros((n_items, int(steps[-1])))], axis=1)
-    shifted = padded[:, index]  # x(t + lag), 0 past the end
-    sxy = np.einsum("ilt,it->il", shifted, reference)
-    del shifted
+    sxy = np.empty((n_items, steps.size))
+    for j, lag in enumerate(steps.tolist()):  # sum over t of x(t + lag) * reference(t)
+        sxy[:, j] = np.einsum("it,it->i", x[:, lag:], reference[:, : n - lag])
     tail = np.concatenate([np.zeros((n_items, 1)), np.cumsum(x[:, ::-1], axis=1)], axis=1)[:, ::-1]
     tail2 = np.concatenate([np.zeros((n_items, 1)), np.cumsum((x * x)[:, ::-1], axis=1)], axis=1)[:, ::-1]
     head = np.concatenate([np.zeros((n_items, 1)), np.cumsum(reference, axis=1)], axis=1)
@@ -478,17 +489,22 @@ def _batch_weighted_mean(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
         return np.where(total > 0, (w * np.nan_to_num(stack)).sum(axis=0) / total, np.nan)
 
 
-def _trace_value(dims: list[str], rate: float, results: list, times: dict | None = None) -> dict[str, Any]:
-    """The consensus value; ``times`` (grid start and size -> list) shares one list between items."""
+def _trace_value(
+    dims: list[str], rate: float, results: list, times: dict | None = None, *, arrays: bool = False
+) -> dict[str, Any]:
+    """The consensus value; ``times`` (grid start and size -> times) shares one copy between items."""
     grid = results[0][0]
     key = (grid.size, float(grid[0]) if grid.size else 0.0)
     if times is None or key not in times:
-        listed = np.round(grid, 9).tolist()
+        rounded = np.round(grid, 9)
+        if arrays:
+            rounded.flags.writeable = False
         if times is None:
             times = {}
-        times[key] = listed
-    means = [_listed(r.mean) for _, r in results]
-    ewes = [_listed(r.ewe) for _, r in results]
+        times[key] = rounded if arrays else rounded.tolist()
+    listed = _frozen if arrays else _listed
+    means = [listed(r.mean) for _, r in results]
+    ewes = [listed(r.ewe) for _, r in results]
     lags_out = {dim: r.lags for dim, (_, r) in zip(dims, results, strict=True)}
     weights_out = {dim: r.weights for dim, (_, r) in zip(dims, results, strict=True)}
     return {
@@ -500,6 +516,13 @@ def _trace_value(dims: list[str], rate: float, results: list, times: dict | None
         "lags_s": lags_out[dims[0]] if len(dims) == 1 else lags_out,
         "ewe_weights": weights_out[dims[0]] if len(dims) == 1 else weights_out,
     }
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    """A read-only float array (NaN where missing), for values shared between items."""
+    array = np.array(values, dtype=float)
+    array.flags.writeable = False
+    return array
 
 
 def _listed(values: np.ndarray) -> list[float | None]:

@@ -13,6 +13,8 @@ same function at ``W = 1``, so the estimate and its interval can never drift apa
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -25,6 +27,10 @@ DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 0
 _CELLS_PER_CHUNK = 4_000_000
 _MAX_BLOCK = 128
+_CACHE_MAX_CELLS = 20_000_000  # replicates x items of one cached set of weights
+_CACHE_TOTAL_CELLS = 40_000_000  # all cached sets together (one byte per cell)
+_CACHE: OrderedDict[tuple[int, int, int], list[np.ndarray]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 def point_weights(n_units: int) -> np.ndarray:
@@ -33,15 +39,56 @@ def point_weights(n_units: int) -> np.ndarray:
 
 
 def replicate_weights(*, n_units: int, n_resamples: int, seed: int | None) -> Iterator[np.ndarray]:
-    """Yield blocks of bootstrap weight rows; the block size never changes which items are drawn."""
-    rng = np.random.default_rng(seed)
+    """Yield blocks of bootstrap weight rows; the block size never changes which items are drawn.
+
+    A release computes dozens of measures over the same items with the same seed, and every one of
+    them needs the very same weight matrices; drawing them once and replaying them (see
+    ``_cached_blocks``) saves most of the bootstrap's cost. Each block is a fresh float array, so a
+    caller may modify what it receives.
+    """
+    if type(seed) is int and n_units * n_resamples <= _CACHE_MAX_CELLS:
+        for stored in _cached_blocks(n_units, n_resamples, seed):
+            yield stored.astype(float)
+        return
+    yield from _drawn_blocks(n_units, n_resamples, np.random.default_rng(seed))
+
+
+def _drawn_blocks(n_units: int, n_resamples: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Draw the replicates in order; one ``integers`` call per block yields the same stream as one per row."""
     block = max(1, min(_MAX_BLOCK, _CELLS_PER_CHUNK // max(n_units, 1)))
     for start in range(0, n_resamples, block):
         size = min(block, n_resamples - start)
-        draws = np.stack([rng.integers(0, n_units, size=n_units) for _ in range(size)])
+        draws = rng.integers(0, n_units, size=(size, n_units))
         offsets = (np.arange(size) * n_units)[:, None]
         counts = np.bincount((draws + offsets).ravel(), minlength=size * n_units)
         yield counts.reshape(size, n_units).astype(float)
+
+
+def _cached_blocks(n_units: int, n_resamples: int, seed: int) -> list[np.ndarray]:
+    """The blocks for one (n_units, n_resamples, seed), drawn on first use and kept as small integers.
+
+    Counts are stored in the narrowest unsigned type that holds them (one byte in practice), and the
+    cache keeps at most ``_CACHE_TOTAL_CELLS`` cells, dropping the least recently used entries, so its
+    memory stays bounded whatever the release size.
+    """
+    key = (n_units, n_resamples, seed)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    blocks = [_compact(w) for w in _drawn_blocks(n_units, n_resamples, np.random.default_rng(seed))]
+    with _CACHE_LOCK:
+        _CACHE[key] = blocks
+        _CACHE.move_to_end(key)
+        while sum(k[0] * k[1] for k in _CACHE) > _CACHE_TOTAL_CELLS:
+            _CACHE.popitem(last=False)
+    return blocks
+
+
+def _compact(weights: np.ndarray) -> np.ndarray:
+    """Whole-number counts in the narrowest unsigned type; converting back to float is exact."""
+    top = int(weights.max()) if weights.size else 0
+    return weights.astype(np.min_scalar_type(top))
 
 
 def bootstrap_ci(

@@ -66,16 +66,24 @@ def mean_pairwise_ccc(
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int | None = DEFAULT_SEED,
     confidence: float = 0.95,
+    annotators: Sequence[str] | None = None,
 ) -> AgreementResult:
     """Mean CCC over annotator pairs; ``traces`` holds one frames x annotators table per item.
 
     Frames are compared where both annotators have a value (resample traces to a common rate first,
-    see ``traces_on_common_grid``). Data frames are aligned on their column names.
+    see ``traces_on_common_grid``). Data frames are aligned on their column names; float arrays
+    whose columns are already ``annotators`` (in that order) are taken as they are, which is what a
+    release with thousands of traced items passes.
     """
     if pooling not in ("concatenate", "per_item"):
         raise ValueError("pooling must be 'concatenate' or 'per_item'")
     measure = "mean_pairwise_ccc" if pooling == "concatenate" else "mean_pairwise_ccc_per_item"
-    items, annotators = _aligned(traces)
+    if annotators is not None:
+        items, annotators = [np.asarray(t, dtype=float) for t in traces], tuple(annotators)
+        if any(t.ndim != 2 or t.shape[1] != len(annotators) for t in items):
+            raise ValueError("every item's array needs one column per annotator")
+    else:
+        items, annotators = _aligned(traces)
     frames = np.concatenate(items) if items else np.empty((0, len(annotators)))
     item_ids = np.repeat(np.arange(len(items)), [len(m) for m in items])
     return _pairwise_ccc(
@@ -176,12 +184,28 @@ def _pair_sums(
     finite = np.isfinite(frames)
     x = frames - (frames[finite].mean() if finite.any() else 0.0)
     out = np.zeros((n_items, len(pairs), 6))
+    runs = _runs(item_ids)
     for p, (a, b) in enumerate(pairs):
         both = finite[:, a] & finite[:, b]
+        if runs is not None and both.all():  # the usual case: each item's frames summed in place
+            starts, owners = runs
+            u, v = np.ascontiguousarray(x[:, a]), np.ascontiguousarray(x[:, b])
+            out[owners, p, 0] = np.diff(np.r_[starts, item_ids.size])
+            for k, weights in enumerate((u, v, u * u, v * v, u * v), start=1):
+                out[owners, p, k] = np.add.reduceat(weights, starts)
+            continue
         ids, u, v = item_ids[both], x[both, a], x[both, b]
         for k, weights in enumerate((None, u, v, u * u, v * v, u * v)):
             out[:, p, k] = np.bincount(ids, weights=weights, minlength=n_items)
     return out
+
+
+def _runs(item_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(first frame, item) of each item when every item's frames are one contiguous run, else None."""
+    if item_ids.size == 0 or (np.diff(item_ids) < 0).any():
+        return None
+    starts = np.flatnonzero(np.r_[True, item_ids[1:] != item_ids[:-1]])
+    return starts, item_ids[starts]
 
 
 def _ccc(sums: np.ndarray) -> np.ndarray:

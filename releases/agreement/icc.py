@@ -16,6 +16,7 @@ missing any remaining rater are dropped (listwise), and ``details`` says how man
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -61,7 +62,7 @@ def icc_table(
     reason = _why_undefined(values, complete)
     if reason:
         return {f: undefined(_name(f), reason, n_items=n, n_annotators=k, details=context) for f in FORMS}
-    centred = complete - complete.mean()
+    centred = _Centred.of(complete - complete.mean())
     point, mean_squares = _forms(point_weights(n), centred)
     intervals, ci_reasons = bootstrap_ci(
         lambda w: _forms(w, centred)[0],
@@ -114,13 +115,26 @@ def _why_undefined(values: np.ndarray, complete: np.ndarray) -> str | None:
     return None
 
 
-def _forms(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+@dataclass(frozen=True, slots=True)
+class _Centred:
+    """The centred complete table and its per-row sums, which every bootstrap block reuses."""
+
+    x: np.ndarray
+    row_sums: np.ndarray
+    row_squares: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> _Centred:
+        return cls(x=x, row_sums=x.sum(axis=1), row_squares=(x**2).sum(axis=1))
+
+
+def _forms(w: np.ndarray, centred: _Centred) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The six ICCs per weight row (columns in FORMS order), NaN where a denominator is 0."""
+    x, row_sums = centred.x, centred.row_sums
     n, k = w.sum(axis=1), x.shape[1]
-    row_sums = x.sum(axis=1)
     grand = w @ row_sums
     correction = grand**2 / (n * k)
-    ss_total = w @ (x**2).sum(axis=1) - correction
+    ss_total = w @ centred.row_squares - correction
     ss_rows = w @ row_sums**2 / k - correction
     ss_cols = ((w @ x) ** 2).sum(axis=1) / n - correction
     return forms_from_sums_of_squares(ss_total, ss_rows, ss_cols, n, k)

@@ -76,7 +76,7 @@ def as_rating_matrix(data: RatingsLike, /, *, categories: Sequence[Hashable] | N
             return data
         raise ValueError("the ratings are already coded against different categories")
     if isinstance(data, pd.DataFrame):
-        items, annotators = tuple(data.index), tuple(data.columns)
+        items, annotators = _labels(data.index), _labels(data.columns)
         numeric = all(_is_number_dtype(dtype) for dtype in data.dtypes)
         raw = data.to_numpy(dtype=float if numeric and categories is None else object)
     else:
@@ -97,6 +97,15 @@ def ratings_from_long(frame: pd.DataFrame, /, *, item: str, annotator: str, valu
         first = frame.loc[duplicated, [item, annotator]].iloc[0].tolist()
         raise ValueError(f"item {first[0]!r} has more than one rating from annotator {first[1]!r}")
     return frame.pivot(index=item, columns=annotator, values=value)
+
+
+def _labels(index: pd.Index) -> tuple[Hashable, ...]:
+    """The index's labels as the same scalars iteration gives, without a Python-level loop per label.
+
+    A trace table has a row per frame (millions), and iterating a pandas index one label at a time
+    cost more than the measure itself.
+    """
+    return tuple(index.tolist())
 
 
 def _is_number_dtype(dtype: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,55 +28,49 @@ class ReleaseBundle:
     report: dict[str, Any]
     report_html: str
     prelabel_quality: list[dict] = field(default_factory=list)
+    pending_report: Future | None = field(default=None, repr=False)
 
     _aggregated_json: dict[str, dict[str, str]] | None = field(default=None, init=False, repr=False)
+
+    def settle(self) -> None:
+        """Wait for the agreement report when it is still being computed, and take it in.
+
+        An error raised while computing it is raised here, so the build fails with its reason.
+        """
+        if self.pending_report is not None:
+            self.report, self.report_html = self.pending_report.result()
+            self.pending_report = None
 
     def aggregated_json_by_item(self) -> dict[str, dict[str, str]]:
         """item_id -> {field: the aggregated value as canonical JSON}, fields sorted.
 
-        Computed once per release: items.jsonl and the split Parquet files write the same text, and
-        a trace consensus of thousands of floats is worth serialising only once.
+        Computed once per release: items.jsonl and the split Parquet files write the same text. A
+        trace consensus is summarised (``trace_summary``): its samples are in the field's
+        consensus file.
         """
         if self._aggregated_json is None:
-            from .common import canonical_json, json_safe
+            from .common import canonical_json_safe
 
-            # a trace consensus is built from plain floats, lists and strings (``_trace_value``)
-            plain = {
+            traces = {
                 f["name"] for f in self.snapshot.definition.get("fields", []) if f.get("kind") == "trace"
             }
             out: dict[str, dict[str, str]] = {}
             for name, frame in sorted(self.aggregated.items()):
                 for item_id, value in zip(frame["item_id"], frame["value"], strict=True):
-                    text = _plain_json(value) if name in plain else None
-                    out.setdefault(str(item_id), {})[name] = text or canonical_json(json_safe(value))
+                    if name in traces:
+                        value = trace_summary(name, value)
+                    out.setdefault(str(item_id), {})[name] = canonical_json_safe(value)
             self._aggregated_json = out
         return self._aggregated_json
 
 
-def _plain_json(value: Any) -> str | None:
-    """``canonical_json`` of a value with nothing for ``json_safe`` to change, else None.
+def trace_summary(field_name: str, value: Any) -> Any:
+    """A trace consensus without its samples: where they are, how many frames, lags and weights."""
+    if not isinstance(value, dict):
+        return value
+    from ..services.trace_values import consensus_file
 
-    Encoding refuses NaN, infinities and numpy integers; ``json_safe`` would have changed those, so
-    they are left to it. Keys must be strings (``json_safe`` writes ``True`` where JSON writes
-    ``true``).
-    """
-    from .common import canonical_json
-
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in _keys(value)):
-        return None
-    try:
-        return canonical_json(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _keys(value: Any):
-    """Every dict key inside ``value``."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _keys(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            if isinstance(item, dict | list | tuple):
-                yield from _keys(item)
+    summary = {k: v for k, v in value.items() if k not in ("times", "mean", "ewe")}
+    summary["file"] = consensus_file(field_name)
+    summary["frames"] = len(value.get("times") if value.get("times") is not None else [])
+    return summary

@@ -14,7 +14,15 @@ from ..services.snapshot import canonical_json
 
 SAFE_PART = re.compile(r"[^A-Za-z0-9_.-]+")
 
-__all__ = ["canonical_json", "json_safe", "pretty_json", "safe_name", "write_text"]
+__all__ = [
+    "canonical_json",
+    "canonical_json_safe",
+    "is_plain_json",
+    "json_safe",
+    "pretty_json",
+    "safe_name",
+    "write_text",
+]
 
 
 def json_safe(value: Any) -> Any:
@@ -51,8 +59,70 @@ def _plain_numbers(values: list | tuple) -> bool:
     return int(missing.sum()) == values.count(None)
 
 
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _str_keys(value: Any) -> bool:
+    """Every dict inside ``value`` has only str keys.
+
+    Then ``json.dumps`` sorts and spells the keys as it would after ``json_safe`` (which turns keys
+    into ``str``: an int key would sort as a number and a bool key read ``true`` without it).
+    """
+    if isinstance(value, dict):
+        keys = set(map(type, value))
+        if keys != {str} and not all(isinstance(key, str) for key in value):
+            return False
+        children: Any = value.values()
+    elif isinstance(value, list | tuple):
+        children = value
+    else:
+        return True
+    if set(map(type, children)) <= _SCALAR_TYPES:
+        return True
+    return all(_str_keys(child) for child in children)
+
+
+def _dumps_safe(value: Any, **options: Any) -> str:
+    """``json.dumps(json_safe(value))`` without copying a value that is plain JSON already.
+
+    When every key is a str, ``json.dumps`` either fails (numpy arrays and non-float numpy scalars:
+    TypeError; NaN and infinities: ValueError) or writes what it would write after ``json_safe``:
+    tuples as lists, float subclasses such as ``numpy.float64`` with ``float.__repr__``. Only a
+    failure pays for the walk.
+    """
+    if not _str_keys(value):
+        return json.dumps(json_safe(value), **options)
+    try:
+        return json.dumps(value, **options)
+    except (TypeError, ValueError):
+        return json.dumps(json_safe(value), **options)
+
+
+def canonical_json_safe(value: Any) -> str:
+    """``canonical_json(json_safe(value))``: the text every export writes for a label value."""
+    return _dumps_safe(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def is_plain_json(value: Any) -> bool:
+    """``json_safe(value)`` would equal ``value`` with the very same types, so it can be skipped.
+
+    Exact types only: str keys; str, int, bool, None and finite float leaves; dicts and lists (a
+    tuple would become a list, a numpy scalar a Python one).
+    """
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind in _SCALAR_TYPES:
+        return True
+    if kind is dict:
+        return all(type(key) is str for key in value) and all(map(is_plain_json, value.values()))
+    if kind is list:
+        return all(map(is_plain_json, value))
+    return False
+
+
 def pretty_json(value: Any) -> str:
-    return json.dumps(json_safe(value), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return _dumps_safe(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_text(path: Path, text: str) -> None:

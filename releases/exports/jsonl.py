@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 from .bundle import ReleaseBundle
-from .common import canonical_json, json_safe
+from .common import canonical_json, is_plain_json, json_safe
 
 ITEM_FIELDS = (
     "item_id", "kind", "duration_seconds", "subject", "speaker", "dialogue_id", "turn", "sha256",
@@ -25,7 +26,8 @@ def item_records(bundle: ReleaseBundle) -> list[dict]:
     """The items' exported fields, in release order (by item id)."""
     items = bundle.snapshot.items
     columns = [items[name].tolist() for name in ITEM_FIELDS]
-    return [json_safe(dict(zip(ITEM_FIELDS, row, strict=True))) for row in zip(*columns, strict=True)]
+    records = [dict(zip(ITEM_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
+    return [record if is_plain_json(record) else json_safe(record) for record in records]
 
 
 def raw_json_by_item(bundle: ReleaseBundle) -> dict[str, str]:
@@ -47,16 +49,29 @@ def raw_json_by_item(bundle: ReleaseBundle) -> dict[str, str]:
 
 def write_items_jsonl(bundle: ReleaseBundle, out_dir: Path, raw: dict[str, str]) -> None:
     aggregated = bundle.aggregated_json_by_item()
+    lines = [item_line(bundle, record, aggregated, raw) for record in item_records(bundle)]
     with open(out_dir / "items.jsonl", "w", encoding="utf-8", newline="\n") as handle:
-        for record in item_records(bundle):
-            item_id = record["item_id"]
-            head = {key: canonical_json(value) for key, value in record.items()}
-            head["split"] = canonical_json(bundle.splits.get(item_id))
-            head["labels"] = json_object(aggregated.get(item_id, {}))
-            text = json_object(head)
-            handle.write(f'{text[:-1]},"raw":{raw.get(item_id, "{}")}}}\n')
+        handle.write("".join(lines))
+
+
+def item_line(
+    bundle: ReleaseBundle, record: dict, aggregated: dict[str, dict[str, str]], raw: dict[str, str]
+) -> str:
+    """One line of ``items.jsonl``: the record's members, ``split`` and ``labels``, sorted, then ``raw``."""
+    item_id = record["item_id"]
+    head = {key: canonical_json(value) for key, value in record.items()}
+    head["split"] = canonical_json(bundle.splits.get(item_id))
+    head["labels"] = json_object(aggregated.get(item_id, {}))
+    text = json_object(head)
+    return f'{text[:-1]},"raw":{raw.get(item_id, "{}")}}}\n'
 
 
 def json_object(members: dict[str, str]) -> str:
     """``canonical_json`` of a dict whose values are given as canonical JSON text already."""
-    return "{" + ",".join(f"{canonical_json(key)}:{members[key]}" for key in sorted(members)) + "}"
+    return "{" + ",".join(f"{_key_json(key)}:{members[key]}" for key in sorted(members)) + "}"
+
+
+@cache
+def _key_json(key: str) -> str:
+    """A member name as JSON text: the same few names on every line, so each is encoded once."""
+    return canonical_json(key)

@@ -13,6 +13,8 @@ from .bundle import ReleaseBundle
 from .common import pretty_json, write_text
 
 MANIFEST = "manifest.json"
+# 2: raw and consensus traces are stored once, in traces/*.parquet; other tables refer to them
+RELEASE_FORMAT = "affectlab-release/2"
 
 
 def file_entry(path: Path, relative: str) -> dict:
@@ -35,7 +37,7 @@ def write_manifest(bundle: ReleaseBundle, out_dir: Path) -> list[dict]:
     """Write the manifest over the folder's files; return the entries of all files, manifest included."""
     entries = [entry for entry in folder_entries(out_dir) if entry["path"] != MANIFEST]
     write_text(out_dir / MANIFEST, pretty_json({
-        "format": "affectlab-release/1",
+        "format": RELEASE_FORMAT,
         "project": {"id": bundle.project_id, "name": bundle.project_name},
         "version": bundle.version, "notes": bundle.notes, "seed": bundle.seed, "filters": bundle.filters,
         "review_states": bundle.snapshot.review_states, "include_media": bundle.include_media,

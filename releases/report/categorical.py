@@ -30,7 +30,7 @@ from releases.report.common import (
     as_dict,
     confusion_from_codes,
     guarded,
-    mean_over,
+    mean_over_items,
     per_annotator_rows,
     per_item_list,
 )
@@ -123,4 +123,4 @@ def mean_by_item(stacked: dict[str, float | None]) -> dict[str, float | None]:
     grouped: dict[str, list[float | None]] = {}
     for key, value in stacked.items():
         grouped.setdefault(key.rsplit("|", 1)[0], []).append(value)
-    return {item: mean_over(values) for item, values in grouped.items()}
+    return mean_over_items(grouped)

@@ -22,7 +22,7 @@ from releases.report.common import (
     ambiguity_rows,
     as_dict,
     guarded,
-    mean_over,
+    mean_over_items,
     per_annotator_rows,
     per_item_list,
 )
@@ -44,7 +44,7 @@ def dimensional_stats(
         for item, value in ambiguity_rows(matrix, level="interval", categories=None).items():
             ambiguity.setdefault(item, []).append(value)
     counts = {item: len(values) for item, values in per_item.items()}
-    stats.per_item = per_item_list({item: mean_over(v) for item, v in ambiguity.items()}, counts)
+    stats.per_item = per_item_list(mean_over_items(ambiguity), counts)
     return stats
 
 

@@ -38,32 +38,21 @@ def trace_stats(
         f"traces resampled to {rate:g} Hz on a common grid before comparison, without lag compensation"
     )
     ambiguity: dict[str, list[float | None]] = {}
+    items = list(per_item)
     for index, dim in enumerate(dimension_names(field)):
-        matrices = {item: _frame_matrix(values, index, rate, annotators) for item, values in per_item.items()}
-        frames = {
-            item: pd.DataFrame(matrix, index=grid, columns=annotators)
-            for item, (grid, matrix) in matrices.items()
-        }
+        arrays = [_frame_matrix(per_item[item], index, rate, annotators)[1] for item in items]
         pairs: dict[str, list] = {}
         stats.measures += guarded(
-            f"mean_pairwise_ccc {dim}", lambda f=frames, d=dim, p=pairs: _measures(f, d, s, p)
+            f"mean_pairwise_ccc {dim}", lambda a=arrays, d=dim, p=pairs: _measures(a, annotators, d, s, p)
         )
-        arrays = [matrix for _, matrix in matrices.values()]
-        stats.per_annotator += _per_annotator(frames, annotators, dim, s, pairs.get("pairs"), arrays)
-        for item, value in _ambiguity(frames, arrays).items():
+        stats.per_annotator += _per_annotator(arrays, annotators, dim, s, pairs.get("pairs"))
+        for item, value in zip(items, _ambiguity(arrays), strict=True):
             ambiguity.setdefault(item, []).append(value)
-        del frames, matrices, arrays
+        del arrays
     counts = {item: len(values) for item, values in per_item.items()}
     stats.per_item = per_item_list({item: mean_over(v) for item, v in ambiguity.items()}, counts)
     stats.trace_overlay = overlay(field, per_item, rate, aggregated)
     return stats
-
-
-def _frame_table(
-    values: Mapping[str, Any], dimension: int, rate: float, annotators: list[str]
-) -> pd.DataFrame:
-    grid, matrix = _frame_matrix(values, dimension, rate, annotators)
-    return pd.DataFrame(matrix, index=grid, columns=annotators)
 
 
 def _frame_matrix(
@@ -83,18 +72,18 @@ def _frame_matrix(
 
 
 def _measures(
-    frames: Mapping[str, pd.DataFrame], dim: str, s: Settings, pairs: dict[str, list]
+    arrays: list[np.ndarray], annotators: list[str], dim: str, s: Settings, pairs: dict[str, list]
 ) -> list[dict[str, Any]]:
     """CCC and ICC; the CCC's per-pair values are kept in ``pairs`` for the per-annotator table."""
-    ccc = mean_pairwise_ccc(list(frames.values()), n_resamples=s.n_resamples, seed=s.seed)
+    ccc = mean_pairwise_ccc(arrays, n_resamples=s.n_resamples, seed=s.seed, annotators=annotators)
     pairs["pairs"] = list(ccc.details.get("pairs", []))
-    return [as_dict(ccc, f"mean_pairwise_ccc {dim}"), *icc_on_traces(frames, dim, s)]
+    return [as_dict(ccc, f"mean_pairwise_ccc {dim}"), *icc_on_traces(arrays, dim, s)]
 
 
-def icc_on_traces(frames: Mapping[str, pd.DataFrame], dim: str, s: Settings) -> list[dict[str, Any]]:
-    """The six ICC forms over all complete frames, with an interval that resamples items."""
-    tables = [f.to_numpy(dtype=float) for f in frames.values()]
-    clusters = np.repeat(np.arange(len(frames)), [len(f) for f in tables])
+def icc_on_traces(tables: list[np.ndarray], dim: str, s: Settings) -> list[dict[str, Any]]:
+    """The six ICC forms over all complete frames (one frames x annotators array per item), with
+    an interval that resamples items."""
+    clusters = np.repeat(np.arange(len(tables)), [len(f) for f in tables])
     values = np.concatenate(tables) if tables and sum(len(f) for f in tables) else np.empty((0, 0))
     rated = ~np.isnan(values).all(axis=0) if values.size else np.zeros(values.shape[1], bool)
     values = values[:, rated]
@@ -153,27 +142,19 @@ def icc_from_sums(w: np.ndarray, sums: dict[str, np.ndarray], k: int) -> np.ndar
 
 
 def _per_annotator(
-    frames: Mapping[str, pd.DataFrame],
-    annotators: list[str],
-    dim: str,
-    s: Settings,
-    pairs: list | None = None,
-    arrays: list[np.ndarray] | None = None,
+    arrays: list[np.ndarray], annotators: list[str], dim: str, s: Settings, pairs: list | None = None
 ) -> list[dict[str, Any]]:
     """Each annotator's mean CCC with every other annotator (frames of all items concatenated).
 
-    ``arrays`` are the frames' values in the same order (annotators as columns), when at hand.
+    ``arrays`` holds one frames x annotators array per item, columns in ``annotators`` order.
     """
     measure = f"mean ccc with each other annotator {dim}"
-    if not frames:
+    if not arrays:
         return [_row(a, 0, None, "no annotations were given for this field", measure) for a in annotators]
     if pairs is None:
-        pairs = mean_pairwise_ccc(list(frames.values()), n_resamples=0, seed=s.seed).details.get("pairs", [])
-    if arrays is None:
-        arrays = [f.reindex(columns=annotators).to_numpy(dtype=float) for f in frames.values()]
-    traced = (
-        sum((~np.isnan(a)).any(axis=0).astype(int) for a in arrays) if arrays else np.zeros(len(annotators))
-    )
+        result = mean_pairwise_ccc(arrays, n_resamples=0, seed=s.seed, annotators=annotators)
+        pairs = result.details.get("pairs", [])
+    traced = sum((~np.isnan(a)).any(axis=0).astype(int) for a in arrays)
     rows = []
     for column, annotator in enumerate(annotators):
         n_items = int(traced[column])
@@ -200,26 +181,30 @@ def _row(annotator: str, n: int, value: float | None, reason: str | None, measur
     }
 
 
-def _ambiguity(
-    frames: Mapping[str, pd.DataFrame], arrays: list[np.ndarray] | None = None
-) -> dict[str, float | None]:
-    """Per item: mean over frames of the annotators' mean pairwise squared difference, divided by the
-    same quantity for two values drawn at random from the whole field (2 x variance): 0 = identical
-    traces, 1 = as far apart as chance."""
-    pooled = arrays if arrays is not None else [f.to_numpy(dtype=float) for f in frames.values()]
-    flat = np.concatenate([p[np.isfinite(p)] for p in pooled]) if pooled else np.empty(0)
+def _ambiguity(pooled: list[np.ndarray]) -> list[float | None]:
+    """Per item (frames x annotators array): mean over frames of the annotators' mean pairwise squared
+    difference, divided by the same quantity for two values drawn at random from the whole field
+    (2 x variance): 0 = identical traces, 1 = as far apart as chance.
+
+    The mean pairwise squared difference of a frame is twice its sample variance (ddof 1); every
+    frame of every item is computed at once and averaged per item with ``bincount``.
+    """
+    if not pooled:
+        return []
+    values = np.concatenate(pooled)
+    items = np.repeat(np.arange(len(pooled)), [len(p) for p in pooled])
+    finite = np.isfinite(values)
+    flat = values[finite]
     expected = 2 * flat.var(ddof=1) if flat.size > 1 else 0.0
-    out: dict[str, float | None] = {}
-    for item, values in zip(frames, pooled, strict=True):
-        m = np.isfinite(values).sum(axis=1)
-        usable = m >= 2
-        if not usable.any() or expected <= 0:
-            out[item] = None
-            continue
-        v = values[usable]
-        spread = 2 * np.nanvar(v, axis=1) * m[usable] / (m[usable] - 1)
-        out[item] = float(spread.mean() / expected)
-    return out
+    m = finite.sum(axis=1)
+    usable = m >= 2
+    if expected <= 0 or not usable.any():
+        return [None] * len(pooled)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = 2 * np.nanvar(values[usable], axis=1) * m[usable] / (m[usable] - 1)
+    frames = np.bincount(items[usable], minlength=len(pooled))
+    totals = np.bincount(items[usable], weights=spread, minlength=len(pooled))
+    return [float(t / n / expected) if n else None for t, n in zip(totals, frames, strict=True)]
 
 
 def overlay(
@@ -257,9 +242,11 @@ def _aggregated_mean(
     mean = value.get("mean")
     if isinstance(mean, Mapping):
         mean = next(iter(mean.values()), None)
-    if not isinstance(mean, list) or len(mean) != grid.size:
+    if not isinstance(mean, list | np.ndarray) or len(mean) != grid.size:
         return fallback
-    return np.array([np.nan if v is None else v for v in mean], dtype=float)
+    return np.array(
+        [np.nan if v is None else v for v in mean] if isinstance(mean, list) else mean, dtype=float
+    )
 
 
 def _listed(values: np.ndarray) -> list[float | None]:

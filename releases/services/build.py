@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +62,9 @@ def aggregate_all(
         if rows is None or not len(rows):
             aggregated[field["name"]] = pd.DataFrame(columns=AGGREGATED_COLUMNS)
             continue
-        aggregated[field["name"]] = aggregate_field(field, rows.reset_index(drop=True), options=options)
+        aggregated[field["name"]] = aggregate_field(
+            field, rows.reset_index(drop=True), options=options, trace_arrays=True
+        )
     return aggregated
 
 
@@ -69,31 +72,64 @@ def bundle_build(
     *, version: DatasetVersion, snapshot: Snapshot, report: Report = _quiet, n_resamples: int = 1000
 ) -> ReleaseBundle:
     """Everything the release folder holds, computed from one snapshot (no database writes)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="release-report") as pool:
+        bundle = _bundle_started(
+            version=version, snapshot=snapshot, report=report, n_resamples=n_resamples, pool=pool
+        )
+        bundle.settle()
+    return bundle
+
+
+def _bundle_started(
+    *,
+    version: DatasetVersion,
+    snapshot: Snapshot,
+    report: Report,
+    n_resamples: int,
+    pool: ThreadPoolExecutor,
+) -> ReleaseBundle:
+    """The bundle with its agreement report still being computed on ``pool``.
+
+    The report reads the snapshot and the consensus and nothing else, and most of its time is
+    spent in numpy calls that release the GIL, so it runs beside the splits and the writing of
+    every data file; the folder writer waits for it (``ReleaseBundle.settle``) only before the
+    report files themselves.
+    """
     from releases.quality import prelabel_quality
-    from releases.report import build_report, render_report_html
     from releases.splits import assign_splits
 
     aggregated = aggregate_all(snapshot, dawid_skene=version.dawid_skene, seed=version.seed, report=report)
-    report(50, "Assigning train/validation/test splits.")
+    report(50, "Computing agreement statistics; assigning train/validation/test splits meanwhile.")
+    tracks = snapshot.tracks[["item_id", "prelabeler", "version", "kind", "data"]]
+    pending = pool.submit(
+        _agreement_report, snapshot, aggregated, tracks, seed=version.seed, n_resamples=n_resamples
+    )
     stratify = stratify_field_of(snapshot.definition)
     splits = assign_splits(
         snapshot.items, labels=snapshot.labels, stratify_field=stratify, seed=version.seed
     ) if len(snapshot.items) else {}  # fmt: skip
-    report(55, "Computing agreement statistics.")
-    tracks = snapshot.tracks[["item_id", "prelabeler", "version", "kind", "data"]]
-    agreement = build_report(
-        snapshot.definition, snapshot.labels, snapshot.items, seed=version.seed, n_resamples=n_resamples,
-        tracks=tracks, aggregated=aggregated,
-    )  # fmt: skip
-    report(70, "Comparing pre-labelers with the human consensus.")
+    report(60, "Comparing pre-labelers with the human consensus.")
     quality = prelabel_quality(snapshot.definition, aggregated, tracks) if len(tracks) else []
     return ReleaseBundle(
         project_id=version.project_id, project_name=version.project_name, version=version.version,
         notes=version.notes, filters=version.filters, include_media=version.include_media, seed=version.seed,
         dawid_skene=version.dawid_skene, snapshot=snapshot, aggregated=aggregated,
-        splits={str(k): v for k, v in splits.items()}, stratify_field=stratify, report=agreement,
-        report_html=render_report_html(agreement), prelabel_quality=quality,
+        splits={str(k): v for k, v in splits.items()}, stratify_field=stratify, report={},
+        report_html="", prelabel_quality=quality, pending_report=pending,
     )  # fmt: skip
+
+
+def _agreement_report(
+    snapshot: Snapshot, aggregated: dict, tracks: pd.DataFrame, *, seed: int, n_resamples: int
+) -> tuple[dict, str]:
+    """The report and its HTML; reads only what it is given (no database, no files)."""
+    from releases.report import build_report, render_report_html
+
+    agreement = build_report(
+        snapshot.definition, snapshot.labels.copy(deep=False), snapshot.items, seed=seed,
+        n_resamples=n_resamples, tracks=tracks, aggregated=aggregated,
+    )  # fmt: skip
+    return agreement, render_report_html(agreement)
 
 
 def release_build_to(
@@ -102,9 +138,13 @@ def release_build_to(
     """Read the project and write the whole release folder under a local ``out_dir``."""
     report(5, "Reading items, annotations and tracks.")
     snapshot = snapshot_read(project_id=version.project_id, filters=version.filters or {})
-    bundle = bundle_build(version=version, snapshot=snapshot, report=report)
-    report(75, "Writing JSONL, CSV, Parquet, ELAN, WebVTT and report files.")
-    return snapshot, release_folder_write(bundle, out_dir)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="release-report") as pool:
+        bundle = _bundle_started(
+            version=version, snapshot=snapshot, report=report, n_resamples=1000, pool=pool
+        )
+        report(65, "Writing JSONL, CSV, Parquet, ELAN, WebVTT and report files.")
+        entries = release_folder_write(bundle, out_dir)
+    return snapshot, entries
 
 
 def version_build(*, version_id: int) -> str:

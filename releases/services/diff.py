@@ -4,7 +4,9 @@ Items are compared by id: added, removed, or changed (a different sha256 or meta
 are compared per (item, annotator, field) on their canonical JSON text from ``labels.csv``:
 ``label_changes`` counts keys present in both whose value differs; labels that appear or
 disappear are counted separately. Reading the previous release from storage, not the database,
-keeps the diff right after live items or annotations were deleted.
+keeps the diff right after live items or annotations were deleted. A trace is compared on its
+reference (sample count and sha256 of the samples); a release of the first format, whose
+``labels.csv`` holds the samples as JSON, has its traces turned into the same reference first.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.files.storage import default_storage
 
 from ..models import DatasetVersion, VersionState
 from .snapshot import Snapshot, canonical_json
+from .trace_values import trace_from_text, trace_reference
 
 
 def previous_ready(*, version: DatasetVersion) -> DatasetVersion | None:
@@ -49,9 +52,22 @@ def _stored_items(prefix: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _stored_labels(prefix: str) -> dict[tuple[str, str, str], str]:
+def _stored_labels(prefix: str, trace_fields: set[str]) -> dict[tuple[str, str, str], str]:
     reader = csv.DictReader(io.StringIO(_read_text(f"{prefix}/labels.csv")))
-    return {(row["item_id"], row["annotator"], row["field"]): row["value"] for row in reader}
+    return {
+        (row["item_id"], row["annotator"], row["field"]): _comparable(
+            row["field"], row["value"], trace_fields
+        )
+        for row in reader
+    }
+
+
+def _comparable(field: str, text: str, trace_fields: set[str]) -> str:
+    """A stored label's text as this release format writes it (traces as references)."""
+    if field not in trace_fields or not text.startswith("[["):
+        return text
+    samples = trace_from_text(text)
+    return trace_reference(field, samples) if samples is not None else text
 
 
 def version_diff(*, version: DatasetVersion, snapshot: Snapshot) -> dict:
@@ -76,7 +92,8 @@ def version_diff(*, version: DatasetVersion, snapshot: Snapshot) -> dict:
             "summary": f"First version: {len(current_items)} items, {len(current_labels)} labels.",
         }  # fmt: skip
     old_items = _stored_items(previous.storage_prefix)
-    old_labels = _stored_labels(previous.storage_prefix)
+    traces = {f["name"] for f in snapshot.definition.get("fields", []) if f.get("kind") == "trace"}
+    old_labels = _stored_labels(previous.storage_prefix, traces)
     added = _sorted(set(current_items) - set(old_items))
     removed = _sorted(set(old_items) - set(current_items))
     changed = _sorted(k for k in set(current_items) & set(old_items) if current_items[k] != old_items[k])

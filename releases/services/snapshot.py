@@ -7,26 +7,22 @@ states, translated to the newest schema version (``translation``), one row per
 (item, annotator, field). ``value_json`` holds each value once as canonical JSON so every
 export writes the same text without serialising it again.
 
-Values made under the newest schema version are read one field at a time as JSON text extracted by
-the database (``values -> '$."field"'`` on SQLite, ``values -> 'field'`` on PostgreSQL), so a
-revision is never decoded whole in Python. A trace's text is taken as its ``value_json`` as it is
-when it is provably canonical (``canonical_trace``: minified, numbers exactly as Python's ``json``
-writes them), and its samples are parsed straight into a read-only float array (samples x
-columns) that the trace aggregation and statistics use; any other text is decoded and encoded
-again, so the files are the same bytes whichever way a value was read.
+Each revision's values are read as the JSON text the database holds (``JsonText``) and decoded
+with orjson, several times faster than the ``json`` module that a ``JSONField`` would use. A trace
+is turned into a read-only float array (samples x columns, ``trace_values``) that the aggregation,
+the statistics and the trace files use; its ``value_json`` is the small reference that the other
+tables of a release carry instead of the samples.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+import orjson
 import pandas as pd
 import pyarrow.parquet as pq
-from django.db import connection
 from django.db.models import F, Func, TextField
 
 from annotation.models import AnnotationRevision, LabelSchema
@@ -35,6 +31,7 @@ from ingest.services.local_files import local_copy
 from models_zoo.models import Track
 
 from .pseudonyms import annotator_pseudonyms
+from .trace_values import trace_array, trace_reference
 from .translation import translator
 from .versions import review_states_of
 
@@ -46,46 +43,9 @@ LABEL_COLUMNS = ["item_id", "annotator", "field", "kind", "value", "schema_versi
 TRACK_COLUMNS = ["item_id", "prelabeler", "version", "kind", "storage_key", "data"]
 
 
-# A number exactly as ``json.dumps`` writes the float or int that ``json.loads`` reads from it: no
-# leading zeros, no trailing zeros in a fraction (``1.0`` keeps one), no ``-0``, no exponent, and not
-# below 1e-4 in magnitude (Python writes those with an exponent). With at most 15 digits (checked
-# apart) a decimal is the shortest one that reads back as its double, which is what Python writes.
-_NUMBER = r"(?:-?0\.(?:0|(?!0000)\d*[1-9])|-?[1-9]\d*(?:\.(?:0|\d*[1-9]))?|0)"
-_SAMPLE = rf"\[{_NUMBER}(?:,{_NUMBER})*\]"
-_CANONICAL_TRACE = re.compile(rf"\[{_SAMPLE}(?:,{_SAMPLE})*\]")
-_SIMPLE_NAME = re.compile(r"[A-Za-z0-9_]+")
-MAX_DIGITS = 15
-
-
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, no NaN: the same value always gives the same bytes."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
-def canonical_trace(text: str) -> np.ndarray | None:
-    """The samples of a trace's JSON text when the text is already its canonical JSON, else None.
-
-    Given only for a non-empty list of equally long lists of numbers written as ``canonical_json``
-    writes them, so ``text == canonical_json(json.loads(text))`` whenever an array is returned;
-    anything else (spaces, exponents, long or padded numbers, ragged samples) returns None and is
-    decoded and encoded the slow way.
-    """
-    if not text.startswith("[[") or _CANONICAL_TRACE.fullmatch(text) is None:
-        return None
-    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    numeric = ((raw >= 48) & (raw <= 57)) | (raw == 46)  # digits and the decimal point
-    breaks = np.flatnonzero(~numeric)
-    if breaks.size < 2 or int(np.diff(breaks).max()) - 1 > MAX_DIGITS:
-        return None
-    commas = np.cumsum(raw == 44)[np.flatnonzero(raw == 93)[:-1]]  # up to the end of each sample
-    per_sample = np.diff(commas, prepend=-1)  # each sample's numbers (with the comma before it)
-    columns = int(per_sample[0])
-    if (per_sample != columns).any():
-        return None
-    flat = np.array(text.replace("[", "").replace("]", "").split(","), dtype=float)
-    samples = flat.reshape(-1, columns)
-    samples.flags.writeable = False
-    return samples
 
 
 @dataclass
@@ -163,35 +123,32 @@ def _items(project_id: int, filters: dict) -> pd.DataFrame:
     )
 
 
-class JsonMember(Func):
-    """One top-level member of a JSON column as JSON text (NULL where the key is missing)."""
+class JsonText(Func):
+    """A JSON column as the text the database holds, so that orjson, not ``json``, decodes it."""
 
     output_field = TextField()
 
-    def __init__(self, column: str, key: str) -> None:
+    def __init__(self, column: str) -> None:
         super().__init__(F(column))
-        self.key = key
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} -> %s)", [*params, f'$."{self.key}"']
+        return f"CAST({sql} AS TEXT)", params
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql})::jsonb -> %s)::text", [*params, self.key]
+        return f"({sql})::text", params
 
 
-def _extractable(fields: list[tuple[str, str]]) -> bool:
-    """Whether this database can hand each field's JSON text over (SQLite >= 3.38 or PostgreSQL)."""
-    if not all(_SIMPLE_NAME.fullmatch(name) for name, _ in fields):
-        return False
-    if connection.vendor == "postgresql":
-        return True
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.sqlite_version_info >= (3, 38)
-    return False
+def _decoded(text: str | None) -> dict:
+    """A revision's values from their JSON text; orjson first, ``json`` for what orjson refuses."""
+    if not text:
+        return {}
+    try:
+        values = orjson.loads(text)
+    except orjson.JSONDecodeError:  # e.g. an integer beyond 64 bits
+        values = json.loads(text)
+    return values if isinstance(values, dict) else {}
 
 
 def _labels(
@@ -228,41 +185,37 @@ def _labels(
         columns["state"].append(state)
         columns["value_json"].append(text)
 
-    decoded = query
-    if fields and _extractable(fields):
-        decoded = query.exclude(annotation__schema__version=newest)
-        members = {f"m{i}": JsonMember("values", name) for i, (name, _) in enumerate(fields)}
-        current = query.filter(annotation__schema__version=newest).annotate(**members)
-        for row in current.values_list(*keys, *members).iterator(chunk_size=2000):
-            for (name, kind), text in zip(fields, row[len(keys) :], strict=True):
-                if text is None:
-                    continue
-                value, text = _member_value(kind, text)
-                if value is not None:
-                    add(*row[: len(keys)], name, kind, value, text)
-    for *head, values in decoded.values_list(*keys, "values").iterator(chunk_size=2000):
+    rows = query.annotate(values_text=JsonText("values")).values_list(*keys, "values_text")
+    for *head, text in rows.iterator(chunk_size=2000):
+        values = _decoded(text)
         if head[2] != newest:
-            values = translate(values or {}, head[2])
+            values = translate(values, head[2])
         for name, kind in fields:
-            value = (values or {}).get(name)
+            value = values.get(name)
             if value is not None:
-                add(*head, name, kind, value, canonical_json(value))
-    frame = pd.DataFrame(columns, columns=[*LABEL_COLUMNS, "value_json"])
-    frame["_item_order"] = pd.to_numeric(frame["item_id"]) if len(frame) else pd.Series(dtype="int64")
+                add(*head, name, kind, *_decoded_value(name, kind, value))
+    # plain Python objects, not Arrow-backed strings: every writer and statistic walks these columns
+    # value by value, and iterating an Arrow string column builds a new str per element each time
+    frame = pd.DataFrame(
+        {name: pd.Series(values, dtype=object) for name, values in columns.items()},
+        columns=[*LABEL_COLUMNS, "value_json"],
+    )
+    frame["_item_order"] = (
+        pd.to_numeric(frame["item_id"]).astype("int64") if len(frame) else pd.Series(dtype="int64")
+    )
     frame = frame.sort_values(["_item_order", "annotator", "field"], kind="stable").drop(
         columns="_item_order"
     )
     return frame.astype({"schema_version": "int64", "revision": "int64"})
 
 
-def _member_value(kind: str, text: str) -> tuple[Any, str]:
-    """(value, canonical JSON) of one field's JSON text; a canonical trace is not decoded at all."""
+def _decoded_value(name: str, kind: str, value: Any) -> tuple[Any, str]:
+    """The same for a value decoded (and translated) in Python."""
     if kind == "trace":
-        samples = canonical_trace(text)
+        samples = trace_array(value)
         if samples is not None:
-            return samples, text
-    value = json.loads(text)
-    return value, (canonical_json(value) if value is not None else text)
+            return samples, trace_reference(name, samples)
+    return value, canonical_json(value)
 
 
 def _tracks(project_id: int, items: pd.DataFrame, with_data: bool) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pytest
 
 from releases.aggregation import AggregationOptions, traces
 from releases.aggregation.traces import BATCH_ITEMS, aggregate_trace, aggregate_traces
-from releases.services.snapshot import canonical_json, canonical_trace
+from releases.services.trace_values import trace_array
 
 FIELD = {"name": "tr", "kind": "trace", "scope": "time", "rate_hz": 10, "dimensions": [{"name": "v"}]}
 TWO_DIMS = {**FIELD, "dimensions": [{"name": "valence"}, {"name": "arousal"}]}
@@ -71,10 +71,7 @@ def test_batched_consensus_equals_the_per_item_path_exactly(seed, lag_compensati
 def test_two_dimensions_and_array_values_from_the_snapshot_give_the_same_consensus():
     options = AggregationOptions(max_lag_s=0.5)
     items = _items(2, BATCH_ITEMS + 3, columns=2)
-    as_arrays = {
-        item: {a: canonical_trace(canonical_json(v)) for a, v in values.items()}
-        for item, values in items.items()
-    }
+    as_arrays = {item: {a: trace_array(v) for a, v in values.items()} for item, values in items.items()}
     assert all(isinstance(v, np.ndarray) for values in as_arrays.values() for v in values.values())
     batched = aggregate_traces(TWO_DIMS, as_arrays, options)
     for (item, values), (value, method) in zip(items.items(), batched, strict=True):

@@ -1,7 +1,8 @@
-"""Label values read as JSON text from the database: canonical traces kept as text, others re-encoded."""
+"""Label values read as JSON text from the database: traces parsed into arrays, others re-encoded."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -9,7 +10,8 @@ import pytest
 from django.db import connection
 
 from annotation.models import AnnotationRevision
-from releases.services.snapshot import canonical_json, canonical_trace, snapshot_read
+from releases.services.snapshot import canonical_json, snapshot_read
+from releases.services.trace_values import samples_digest, trace_from_text, trace_reference
 from tests.releases.test_release_fixtures import labelled_project
 
 pytestmark = pytest.mark.django_db
@@ -19,60 +21,60 @@ pytestmark = pytest.mark.django_db
     "text",
     [
         "[[0.0,1.0]]",
-        "[[0.0,-0.523],[0.1,0.0001],[0.2,-0.0]]",
+        "[[0.0, -0.523], [0.1, 1e-05], [0.2, -0.0]]",
         "[[1,2,3],[4,5,6]]",
         "[[59.9,12345678901234]]",
-        "[[0.5,0]]",
+        "[[0.10,0.50]]",
     ],
 )
-def test_canonical_trace_text_is_parsed_and_is_what_canonical_json_writes(text):
-    samples = canonical_trace(text)
-    assert samples is not None and not samples.flags.writeable
+def test_a_numeric_trace_is_parsed_into_a_read_only_array_of_exactly_its_numbers(text):
+    samples = trace_from_text(text)
+    assert samples is not None and not samples.flags.writeable and samples.dtype == np.float64
     assert samples.tolist() == json.loads(text)
-    assert canonical_json(json.loads(text)) == text
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "[[0.0, 1.0]]",  # spaces
-        "[[0.10,1]]",  # trailing zero
-        "[[00.5,1]]",  # leading zero
-        "[[-0,1]]",  # an int minus zero reads back as 0
-        "[[0.00001,1]]",  # Python writes 1e-05
-        "[[1e-05,1]]",  # exponents are left to the general path
-        "[[0.1234567890123456,1]]",  # too many digits to be sure it is the shortest form
-        "[[0.1,2],[0.2,3,4]]",  # ragged samples
-        "[[0.1,2],[0.2,3],[0.3]]",
-        "[]",
-        "[[]]",
-        '[["a",1]]',
-        "[[1,2]],[[3,4]]",
-    ],
+    "text", ["[[0.1,2],[0.2,3,4]]", "[[0.1,2],[0.2,3],[0.3]]", "[]", "[[]]", '[["a",1]]', "[1,2]", "{}"]
 )
-def test_anything_not_provably_canonical_is_left_to_json(text):
-    assert canonical_trace(text) is None
+def test_anything_but_a_numeric_table_is_left_as_decoded(text):
+    assert trace_from_text(text) is None
 
 
-def test_trace_values_are_read_only_arrays_with_their_canonical_text(project):
-    """SQLite gives a JSON member back as stored (canonical here), so traces come as arrays parsed
-    straight from the text; PostgreSQL's jsonb text has spaces, so there they are decoded as lists.
-    Either way the text carried on is canonical and the value is the same."""
+def test_the_digest_is_of_the_samples_and_their_shape():
+    samples = np.array([[0.0, 0.5], [0.1, 0.25]])
+    expected = hashlib.sha256(b"2x2:" + samples.astype("<f8").tobytes()).hexdigest()
+    assert samples_digest(samples) == expected
+    assert samples_digest(samples.reshape(1, 4)) != expected
+    changed = samples.copy()
+    changed[1, 1] = 0.2500000001
+    assert samples_digest(changed) != expected
+
+
+def test_trace_values_are_arrays_and_the_tables_carry_their_reference(project):
     labelled_project(project, items=2, annotators=2)
+    stored = {
+        (r.annotation.assignment.item_id, r.annotation.assignment.annotator_id): r.values["valence_trace"]
+        for r in AnnotationRevision.objects.select_related("annotation__assignment")
+    }
     labels = snapshot_read(project_id=project.pk, filters={}).labels
     traces = labels[labels["field"] == "valence_trace"]
     assert len(traces) == 4
+    originals = {json.dumps(v) for v in stored.values()}
     for value, text in zip(traces["value"], traces["value_json"], strict=True):
-        if connection.vendor == "sqlite":
-            assert isinstance(value, np.ndarray) and value.shape == (100, 2) and not value.flags.writeable
-        else:
-            assert isinstance(value, list) and len(value) == 100
-        assert text == canonical_json(json.loads(text)) and np.asarray(value).tolist() == json.loads(text)
+        assert isinstance(value, np.ndarray) and value.shape == (100, 2) and not value.flags.writeable
+        assert json.dumps(value.tolist()) in originals
+        reference = json.loads(text)
+        assert reference == {
+            "file": "traces/valence_trace.parquet",
+            "samples": 100,
+            "sha256": hashlib.sha256(b"100x2:" + value.astype("<f8").tobytes()).hexdigest(),
+        }
+        assert text == canonical_json(reference) == trace_reference("valence_trace", value)
     others = labels[labels["field"] != "valence_trace"]
     assert all(canonical_json(v) == t for v, t in zip(others["value"], others["value_json"], strict=True))
 
 
-def test_stored_text_that_is_not_canonical_is_decoded_and_encoded_again(project):
+def test_stored_text_with_spaces_and_exponents_reads_the_same_numbers(project):
     labelled_project(project, items=1, annotators=1)
     revision = AnnotationRevision.objects.get(annotation__assignment__project=project)
     raw = (
@@ -86,8 +88,8 @@ def test_stored_text_that_is_not_canonical_is_decoded_and_encoded_again(project)
         )
     labels = snapshot_read(project_id=project.pk, filters={}).labels
     by_field = dict(zip(labels["field"], labels["value_json"], strict=True))
-    assert by_field["valence_trace"] == "[[0.0,0.5],[0.1,1e-05],[0.2,0.25]]"
+    assert json.loads(by_field["valence_trace"])["samples"] == 3
     assert by_field["emotion"] == '{"distribution":{"happy":0.5,"neutral":0.5}}'
     assert by_field["vad"] == '{"arousal":4,"valence":3}'
     trace = labels.loc[labels["field"] == "valence_trace", "value"].iloc[0]
-    assert trace == [[0.0, 0.5], [0.1, 1e-05], [0.2, 0.25]]
+    assert trace.tolist() == [[0.0, 0.5], [0.1, 1e-05], [0.2, 0.25]]
