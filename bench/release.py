@@ -23,6 +23,7 @@ nothing touches var/ and no running worker picks anything up.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import hashlib
 import os
 import platform
@@ -43,6 +44,7 @@ from bench import local_server  # noqa: E402
 
 PY = sys.executable
 ANNOTATORS = 3
+PROFILE_TO: str | None = None  # --profile: where the build's cProfile statistics go
 TRACE_SECONDS, TRACE_HZ = 60, 10
 RATINGS = ("valence", "arousal", "dominance")
 CLASSES = ["neutral", "happy", "sad", "fearful", "angry", "surprised", "disgusted"]
@@ -204,9 +206,15 @@ def timed_build(project_id: int, version: str) -> tuple[float, float, list[tuple
         row = version_create(
             project=project, user=None, request=VersionRequest(version=version), enqueue=False
         )
+        profiler = cProfile.Profile() if PROFILE_TO else None
         started, cpu = time.perf_counter(), time.process_time()
-        version_build(version_id=row.pk)
+        if profiler is not None:
+            profiler.runcall(version_build, version_id=row.pk)
+        else:
+            version_build(version_id=row.pk)
         total, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if profiler is not None:
+            profiler.dump_stats(f"{PROFILE_TO}.{project_id}")
     finally:
         BuildClaim.report = original
     row = DatasetVersion.objects.get(pk=row.pk)
@@ -261,7 +269,12 @@ def main() -> None:
         "--large", action="store_true", help="also build 10x as many items (100,000 by default)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--profile", metavar="PATH", help="write cProfile statistics of each build to PATH.<project id>"
+    )
     args = parser.parse_args()
+    global PROFILE_TO
+    PROFILE_TO = args.profile and str(Path(args.profile).resolve())
     var_dir = Path(tempfile.mkdtemp(prefix="affectlab-bench-release-"))
     isolate_environment(var_dir)
     try:
