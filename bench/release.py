@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -185,8 +186,41 @@ def read_floor(project_id: int) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def timed_build(project_id: int, version: str) -> tuple[float, float, list[tuple[str, float]], object]:
-    """Build one version in process; returns wall and CPU seconds, wall seconds per step, and the row."""
+class RssSampler(threading.Thread):
+    """Samples the resident set every 20 ms and keeps the highest value since the last ``take``.
+
+    ``ru_maxrss`` gives only the peak of the whole run; this says which step of the build holds
+    the memory.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True, name="rss-sampler")
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._peak = 0
+        self._stop = threading.Event()
+
+    def current(self) -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * self._page
+
+    def run(self) -> None:
+        while not self._stop.wait(0.02):
+            self._peak = max(self._peak, self.current())
+
+    def take(self) -> float:
+        """The peak since the previous call, in GB, and start a new window."""
+        peak, self._peak = max(self._peak, self.current()), 0
+        return peak / 1e9
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+Step = tuple[str, float, float]  # message, wall seconds, peak resident set in GB during the step
+
+
+def timed_build(project_id: int, version: str) -> tuple[float, float, list[Step], object]:
+    """Build one version in process: wall and CPU seconds, each step's seconds and peak RSS, the row."""
     from projects.models import Project
     from releases.models import DatasetVersion
     from releases.services.build import version_build
@@ -194,9 +228,13 @@ def timed_build(project_id: int, version: str) -> tuple[float, float, list[tuple
     from releases.services.versions import VersionRequest, version_create
 
     marks: list[tuple[str, float]] = []
+    peaks: list[float] = []
     original = BuildClaim.report
+    sampler = RssSampler()
 
     def mark(self, percent: int, message: str) -> None:
+        if marks:
+            peaks.append(sampler.take())
         marks.append((message, time.perf_counter()))
         original(self, percent, message)
 
@@ -207,6 +245,7 @@ def timed_build(project_id: int, version: str) -> tuple[float, float, list[tuple
             project=project, user=None, request=VersionRequest(version=version), enqueue=False
         )
         profiler = cProfile.Profile() if PROFILE_TO else None
+        sampler.start()
         started, cpu = time.perf_counter(), time.process_time()
         if profiler is not None:
             profiler.runcall(version_build, version_id=row.pk)
@@ -215,13 +254,17 @@ def timed_build(project_id: int, version: str) -> tuple[float, float, list[tuple
         total, cpu = time.perf_counter() - started, time.process_time() - cpu
         if profiler is not None:
             profiler.dump_stats(f"{PROFILE_TO}.{project_id}")
+        peaks.append(sampler.take())
     finally:
+        sampler.stop()
         BuildClaim.report = original
     row = DatasetVersion.objects.get(pk=row.pk)
     if row.state != "ready":
         raise SystemExit(f"the build failed: {row.error}")
     ends = [t for _, t in marks[1:]] + [started + total]
-    steps = [(message, end - begin) for (message, begin), end in zip(marks, ends, strict=True)]
+    steps = [
+        (message, end - begin, peak) for (message, begin), end, peak in zip(marks, ends, peaks, strict=True)
+    ]
     return total, cpu, steps, row
 
 
@@ -256,8 +299,9 @@ def report_case(case: dict) -> None:
         f"  peak RSS {case['rss']:.2f} GB (before the build {case['rss_before']:.2f} GB); load after: "
         + " ".join(f"{x:.1f}" for x in case["load"])
     )
-    for message, seconds in case["steps"]:
-        print(f"    {seconds:7.2f} s  {message}")
+    print("    seconds  peak RSS  step")
+    for message, seconds, peak in case["steps"]:
+        print(f"    {seconds:7.2f}  {peak:5.2f} GB  {message}")
 
 
 def main() -> None:

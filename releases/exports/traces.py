@@ -13,11 +13,12 @@ with no rows, so a reference never points at nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -27,6 +28,7 @@ from ..services.trace_values import consensus_file, trace_file
 from .bundle import ReleaseBundle
 
 ROW_GROUP = 1024
+BATCH_SAMPLES = 4_000_000  # per column: a row group of hour-long traces stays a few tens of MB
 
 
 def write_traces(bundle: ReleaseBundle, out_dir: Path) -> None:
@@ -35,42 +37,85 @@ def write_traces(bundle: ReleaseBundle, out_dir: Path) -> None:
         if field.get("kind") != "trace":
             continue
         name, dims = field["name"], dimension_names(field)
-        rows = labels[labels["field"] == name] if len(labels) else labels
-        _write(_raw_table(rows, dims), out_dir / trace_file(name))
-        _write(_consensus_table(bundle.aggregated.get(name), dims), out_dir / consensus_file(name))
+        rows = labels[labels["field"] == name] if len(labels) else labels.iloc[0:0]
+        raw = _raw_batches(rows["item_id"].tolist(), rows["annotator"].tolist(), rows["value"].tolist(), dims)
+        _write(raw, _raw_schema(dims), out_dir / trace_file(name))
+        frame = bundle.aggregated.get(name)
+        consensus = _consensus_batches(frame if frame is not None else pd.DataFrame(), dims)
+        _write(consensus, _consensus_schema(dims), out_dir / consensus_file(name))
 
 
-def _write(table: pa.Table, path: Path) -> None:
+def _write(batches: Iterator[pa.Table], schema: pa.Schema, path: Path) -> None:
+    """One row group per batch, so no more than ROW_GROUP rows of samples are copied at a time.
+
+    A whole field's column of samples as one Arrow array would be a copy of every trace of the
+    release (gigabytes at 100,000 items) held beside the snapshot while the file is written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP, store_schema=False)
+    with pq.ParquetWriter(path, schema, compression="zstd", store_schema=False) as writer:
+        for table in batches:
+            writer.write_table(table, row_group_size=ROW_GROUP)
 
 
-def _raw_table(rows, dims: list[str]) -> pa.Table:
-    values = list(rows["value"]) if len(rows) else []
-    columns: dict[str, pa.Array] = {
-        "item_id": pa.array(list(rows["item_id"]) if len(rows) else [], pa.string()),
-        "annotator": pa.array(list(rows["annotator"]) if len(rows) else [], pa.string()),
-        "time": float_lists(trace_samples(v, 0)[0] for v in values),
-    }
-    for index, dim in enumerate(dims):
-        columns[dim] = float_lists(trace_samples(v, index)[1] for v in values)
-    return pa.table(columns)
+def _raw_schema(dims: list[str]) -> pa.Schema:
+    lists = [pa.field(name, pa.list_(pa.float64())) for name in ["time", *dims]]
+    return pa.schema([pa.field("item_id", pa.string()), pa.field("annotator", pa.string()), *lists])
 
 
-def _consensus_table(frame, dims: list[str]) -> pa.Table:
-    present = frame is not None and len(frame) > 0
-    values: Sequence[Any] = list(frame["value"]) if present else []
-    columns: dict[str, pa.Array] = {
-        "item_id": pa.array([str(i) for i in frame["item_id"]] if present else [], pa.string()),
-        "n_annotations": pa.array([int(n) for n in frame["n_annotations"]] if present else [], pa.int64()),
-        "time": float_lists(_part(v, "times", None) for v in values),
-    }
-    for kind in ("mean", "ewe"):
-        for dim in dims:
-            columns[f"{kind}_{dim}"] = float_lists(
-                _part(v, kind, dim if len(dims) > 1 else None) for v in values
-            )
-    return pa.table(columns)
+def _consensus_schema(dims: list[str]) -> pa.Schema:
+    lists = [pa.field(f"{kind}_{dim}", pa.list_(pa.float64())) for kind in ("mean", "ewe") for dim in dims]
+    head = [pa.field("item_id", pa.string()), pa.field("n_annotations", pa.int64())]
+    return pa.schema([*head, pa.field("time", pa.list_(pa.float64())), *lists])
+
+
+def _raw_batches(items: list, annotators: list, values: list, dims: list[str]) -> Iterator[pa.Table]:
+    schema = _raw_schema(dims)
+    for start, stop in _ranges([_length(v) for v in values]):
+        chunk = values[start:stop]
+        columns = [
+            pa.array(items[start:stop], pa.string()),
+            pa.array(annotators[start:stop], pa.string()),
+            float_lists(trace_samples(v, 0)[0] for v in chunk),
+            *(float_lists(trace_samples(v, index)[1] for v in chunk) for index in range(len(dims))),
+        ]
+        yield pa.Table.from_arrays(columns, schema=schema)
+
+
+def _consensus_batches(frame: pd.DataFrame, dims: list[str]) -> Iterator[pa.Table]:
+    schema = _consensus_schema(dims)
+    if not len(frame):
+        return
+    items = [str(i) for i in frame["item_id"]]
+    counts = [int(n) for n in frame["n_annotations"]]
+    values: Sequence[Any] = frame["value"].tolist()
+    for start, stop in _ranges([_length(v.get("times")) if isinstance(v, dict) else 0 for v in values]):
+        chunk = values[start:stop]
+        columns = [
+            pa.array(items[start:stop], pa.string()),
+            pa.array(counts[start:stop], pa.int64()),
+            float_lists(_part(v, "times", None) for v in chunk),
+        ]
+        for kind in ("mean", "ewe"):
+            for dim in dims:
+                key = dim if len(dims) > 1 else None
+                columns.append(float_lists(_part(v, kind, key) for v in chunk))
+        yield pa.Table.from_arrays(columns, schema=schema)
+
+
+def _ranges(lengths: list[int]) -> Iterator[tuple[int, int]]:
+    """(start, stop) row ranges of at most ROW_GROUP rows and, past the first row, BATCH_SAMPLES samples."""
+    start, samples = 0, 0
+    for row, length in enumerate(lengths):
+        if row > start and (row - start == ROW_GROUP or samples + length > BATCH_SAMPLES):
+            yield start, row
+            start, samples = row, 0
+        samples += length
+    if start < len(lengths):
+        yield start, len(lengths)
+
+
+def _length(value: Any) -> int:
+    return len(value) if isinstance(value, list | np.ndarray) else 0
 
 
 def _part(value: Any, key: str, dim: str | None) -> np.ndarray:
@@ -86,12 +131,13 @@ def _part(value: Any, key: str, dim: str | None) -> np.ndarray:
 
 
 def float_lists(series: Iterable[np.ndarray]) -> pa.Array:
-    """A list<double> column from one array per row, NaN written as null, built from one flat buffer."""
+    """A list<double> column from one array per row, NaN written as null, built from one flat buffer.
+
+    Callers pass at most BATCH_SAMPLES samples past a first row, so 32-bit offsets suffice.
+    """
     arrays = [np.asarray(s, dtype=float).ravel() for s in series]
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int32)
     np.cumsum([a.size for a in arrays], out=offsets[1:])
     flat = np.concatenate(arrays) if arrays else np.empty(0)
     values = pa.array(flat, type=pa.float64(), from_pandas=True)  # NaN -> null
-    if offsets[-1] < 2**31:
-        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32), pa.int32()), values)
-    return pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), values)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)

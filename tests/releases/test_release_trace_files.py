@@ -125,3 +125,32 @@ def test_the_diff_reads_a_first_format_release_and_counts_only_real_trace_change
     save(assignment, changed)
     third = build(project, version="1.2.0")
     assert third.diff["label_changes"] == 1, third.diff
+
+
+def test_traces_are_written_in_bounded_row_groups_with_the_same_rows(project, monkeypatch):
+    """Small batch limits (rows and samples) split the files into row groups; the rows are unchanged."""
+    from releases.exports import traces as trace_writer
+
+    labelled_project(project, items=3, annotators=3)
+    whole = build(project, version="1.0.0")
+    monkeypatch.setattr(trace_writer, "ROW_GROUP", 2)
+    monkeypatch.setattr(trace_writer, "BATCH_SAMPLES", 150)  # each trace has 100 samples
+    split = build(project, version="1.1.0")
+    assert split.state == VersionState.READY, split.error
+    for path, rows, groups in ((RAW, 9, 9), (CONSENSUS, 3, 3)):
+        assert pq.ParquetFile(local(whole, path)).num_row_groups == 1
+        in_groups = pq.ParquetFile(local(split, path))
+        assert in_groups.num_row_groups == groups  # 100 + 100 samples exceed 150: one row each
+        assert in_groups.read().to_pylist() == pq.read_table(local(whole, path)).to_pylist()
+        assert in_groups.metadata.num_rows == rows
+
+
+def test_row_ranges_respect_both_limits_and_never_leave_a_row_out(monkeypatch):
+    from releases.exports import traces as trace_writer
+
+    monkeypatch.setattr(trace_writer, "ROW_GROUP", 3)
+    monkeypatch.setattr(trace_writer, "BATCH_SAMPLES", 10)
+    lengths = [4, 4, 4, 20, 1, 1, 1, 1, 0]
+    ranges = list(trace_writer._ranges(lengths))
+    assert ranges == [(0, 2), (2, 3), (3, 4), (4, 7), (7, 9)]
+    assert list(trace_writer._ranges([])) == []
