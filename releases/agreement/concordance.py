@@ -8,7 +8,7 @@ the mean of per-item CCCs (``pooling="per_item"``); either way a bootstrap resam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Literal
 
@@ -18,6 +18,7 @@ import pandas as pd
 from releases.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_one, point_weights
 from releases.agreement.matrix import RatingMatrix, RatingsLike, as_rating_matrix
 from releases.agreement.results import AgreementResult, undefined
+from releases.agreement.stacked import stacked_chunks
 
 Pooling = Literal["concatenate", "per_item"]
 _CONSTANT_REASON = "both series are the same constant, so CCC is 0/0"
@@ -36,10 +37,13 @@ def lin_ccc(
     a, b = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
     if a.shape != b.shape:
         raise ValueError("the two series must have the same length")
-    result = _pairwise_ccc(
-        np.column_stack([a, b]),
-        np.arange(a.size),
+    frames, pairs = np.column_stack([a, b]), [(0, 1)]
+    finite = np.isfinite(frames)
+    centre = float(frames[finite].mean()) if finite.any() else 0.0
+    result = _ccc_from_sums(
+        _pair_sums(frames, np.arange(a.size), a.size, pairs, centre=centre),
         ("x", "y"),
+        lambda: _no_overlap_reason([frames], 2),
         pooling="concatenate",
         measure="lin_ccc",
         n_resamples=n_resamples,
@@ -84,12 +88,11 @@ def mean_pairwise_ccc(
             raise ValueError("every item's array needs one column per annotator")
     else:
         items, annotators = _aligned(traces)
-    frames = np.concatenate(items) if items else np.empty((0, len(annotators)))
-    item_ids = np.repeat(np.arange(len(items)), [len(m) for m in items])
-    return _pairwise_ccc(
-        frames,
-        item_ids,
+    stats = _stacked_pair_sums(items, len(annotators), _pairs(len(annotators)))
+    return _ccc_from_sums(
+        stats,
         annotators,
+        lambda: _no_overlap_reason(items, len(annotators)),
         pooling=pooling,
         measure=measure,
         n_resamples=n_resamples,
@@ -98,10 +101,14 @@ def mean_pairwise_ccc(
     )
 
 
-def _pairwise_ccc(
-    frames: np.ndarray,
-    item_ids: np.ndarray,
+def _pairs(n_annotators: int) -> list[tuple[int, int]]:
+    return list(combinations(range(n_annotators), 2))
+
+
+def _ccc_from_sums(
+    stats: np.ndarray,
     annotators: tuple,
+    why_empty: Callable[[], str],
     *,
     pooling: Pooling,
     measure: str,
@@ -109,12 +116,11 @@ def _pairwise_ccc(
     seed: int | None,
     confidence: float,
 ) -> AgreementResult:
-    pairs = list(combinations(range(len(annotators)), 2))
-    n_items = int(item_ids.max()) + 1 if item_ids.size else 0
-    stats = _pair_sums(frames, item_ids, n_items, pairs)
+    """The result from per-item pair sums (items x pairs x moments, see ``_pair_sums``)."""
+    pairs = _pairs(len(annotators))
     used_items = np.flatnonzero((stats[:, :, 0] > 0).any(axis=1))
     if used_items.size == 0:
-        return undefined(measure, _no_overlap_reason(frames), n_items=0)
+        return undefined(measure, why_empty(), n_items=0)
     stats = stats[used_items]
     per_item = _ccc(stats) if pooling == "per_item" else None
 
@@ -155,11 +161,13 @@ def _pairwise_ccc(
     )
 
 
-def _no_overlap_reason(frames: np.ndarray) -> str:
-    present = np.isfinite(frames)
-    if not present.any():
+def _no_overlap_reason(items: Sequence[np.ndarray], width: int) -> str:
+    rated = np.zeros(width, dtype=bool)
+    for table in items:
+        rated |= np.isfinite(table).any(axis=0)
+    if not rated.any():
         return "no values were given"
-    if present.any(axis=0).sum() < 2:
+    if rated.sum() < 2:
         return "only one annotator rated any item"
     return "no two annotators rated the same frames"
 
@@ -177,12 +185,48 @@ def _aligned(traces: Sequence[RatingsLike]) -> tuple[list[np.ndarray], tuple]:
     return matrices, tuple(range(widths.pop() if widths else 0))
 
 
+def _stacked_pair_sums(items: Sequence[np.ndarray], width: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """``_pair_sums`` of every item about the mean of all finite values, a chunk of items at a time.
+
+    Each chunk is summed about its own mean (which keeps the moments precise) and its sums are then
+    moved to the common centre exactly (``_moved``), so no array of all frames is ever made.
+    """
+    out = np.zeros((len(items), len(pairs), 6))
+    spans: list[tuple[slice, float]] = []
+    total, count = 0.0, 0
+    for chunk in stacked_chunks(items, width):
+        finite = np.isfinite(chunk.frames)
+        n = int(finite.sum())
+        chunk_total = float(chunk.frames[finite].sum()) if n else 0.0
+        centre = chunk_total / n if n else 0.0
+        span = slice(chunk.first, chunk.first + chunk.n_items)
+        out[span] = _pair_sums(chunk.frames, chunk.items, chunk.n_items, pairs, centre=centre)
+        spans.append((span, centre))
+        total, count = total + chunk_total, count + n
+    common = total / count if count else 0.0
+    for span, centre in spans:
+        _moved(out[span], centre - common)
+    return out
+
+
+def _moved(sums: np.ndarray, shift: float) -> None:
+    """Turn pair sums about a centre c into sums about c - shift, in place (each value gains shift)."""
+    if shift == 0:
+        return
+    n, sx, sy = sums[..., 0], sums[..., 1].copy(), sums[..., 2].copy()
+    sums[..., 3] += 2 * shift * sx + n * shift**2
+    sums[..., 4] += 2 * shift * sy + n * shift**2
+    sums[..., 5] += shift * (sx + sy) + n * shift**2
+    sums[..., 1] += n * shift
+    sums[..., 2] += n * shift
+
+
 def _pair_sums(
-    frames: np.ndarray, item_ids: np.ndarray, n_items: int, pairs: list[tuple[int, int]]
+    frames: np.ndarray, item_ids: np.ndarray, n_items: int, pairs: list[tuple[int, int]], *, centre: float
 ) -> np.ndarray:
-    """items x pairs x (n, sx, sy, sxx, syy, sxy) over frames both annotators rated, about a common centre."""
+    """items x pairs x (n, sx, sy, sxx, syy, sxy) over frames both annotators rated, about ``centre``."""
     finite = np.isfinite(frames)
-    x = frames - (frames[finite].mean() if finite.any() else 0.0)
+    x = frames - centre
     out = np.zeros((n_items, len(pairs), 6))
     runs = _runs(item_ids)
     for p, (a, b) in enumerate(pairs):

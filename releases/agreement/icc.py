@@ -23,7 +23,7 @@ import numpy as np
 
 from releases.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_ci, point_weights
 from releases.agreement.matrix import RatingsLike, as_rating_matrix
-from releases.agreement.results import AgreementResult, undefined
+from releases.agreement.results import AgreementResult, ConfidenceInterval, undefined
 
 IccForm = Literal["ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)"]
 FORMS: tuple[IccForm, ...] = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
@@ -59,9 +59,14 @@ def icc_table(
     complete = values[~np.isnan(values).any(axis=1)]
     n, k = complete.shape
     context = {"items_dropped_incomplete": int(present.any(axis=1).sum() - n)}
-    reason = _why_undefined(values, complete)
+    reason = undefined_reason(
+        any_value=bool(values.size) and not np.isnan(values).all(),
+        raters=values.shape[1],
+        complete_rows=n,
+        constant=bool(complete.size) and np.ptp(complete) == 0,
+    )
     if reason:
-        return {f: undefined(_name(f), reason, n_items=n, n_annotators=k, details=context) for f in FORMS}
+        return undefined_table(reason, n=n, k=k, context=context)
     centred = _Centred.of(complete - complete.mean())
     point, mean_squares = _forms(point_weights(n), centred)
     intervals, ci_reasons = bootstrap_ci(
@@ -72,15 +77,35 @@ def icc_table(
         confidence=confidence,
         width=len(FORMS),
     )
+    return icc_results(
+        point[0], mean_squares, n=n, k=k, context=context, intervals=intervals, reasons=ci_reasons
+    )
+
+
+def icc_results(
+    point: np.ndarray,
+    mean_squares: dict[str, np.ndarray],
+    *,
+    n: int,
+    k: int,
+    context: dict,
+    intervals: list[ConfidenceInterval | None],
+    reasons: list[str | None],
+) -> dict[IccForm, AgreementResult]:
+    """The six results from the point estimates (FORMS order), the ANOVA's mean squares and intervals.
+
+    Shared by ``icc_table`` and the release report's per-item-sums path for long traces, so both
+    describe an ICC the same way.
+    """
     details = {**context, "k": k, **{name: float(ms[0]) for name, ms in mean_squares.items()}}
     out: dict[IccForm, AgreementResult] = {}
     for i, f in enumerate(FORMS):
-        if np.isfinite(point[0, i]):
+        if np.isfinite(point[i]):
             out[f] = AgreementResult(
                 measure=_name(f),
-                value=float(point[0, i]),
+                value=float(point[i]),
                 ci=intervals[i],
-                ci_undefined_reason=ci_reasons[i],
+                ci_undefined_reason=reasons[i],
                 n_items=n,
                 n_annotators=k,
                 details={**details, "form": f.replace("k)", f"{k})")},
@@ -96,23 +121,33 @@ def icc_table(
     return out
 
 
-def _name(form: IccForm) -> str:
-    return "icc_" + form[4:-1].replace(",", "_")
+def undefined_table(reason: str, *, n: int, k: int, context: dict) -> dict[IccForm, AgreementResult]:
+    """All six forms undefined for the same reason."""
+    return {f: undefined(_name(f), reason, n_items=n, n_annotators=k, details=context) for f in FORMS}
 
 
-def _why_undefined(values: np.ndarray, complete: np.ndarray) -> str | None:
-    if values.size == 0 or np.isnan(values).all():
+def undefined_reason(*, any_value: bool, raters: int, complete_rows: int, constant: bool) -> str | None:
+    """Why the ICCs of a table cannot be computed, or None when they can.
+
+    ``raters`` counts the annotators who rated anything, ``complete_rows`` the rows rated by all of
+    them, and ``constant`` says whether those rows hold a single value.
+    """
+    if not any_value:
         return "no ratings were given"
-    if values.shape[1] < 2:
+    if raters < 2:
         return "only one annotator rated any item"
-    if complete.shape[0] < 2:
+    if complete_rows < 2:
         return (
             "fewer than two items were rated by every annotator; the ICC's two-way ANOVA needs a "
             "complete items x annotators table (Krippendorff's alpha does not)"
         )
-    if np.ptp(complete) == 0:
+    if constant:
         return "all ratings are the same value, so there is no variance to partition"
     return None
+
+
+def _name(form: IccForm) -> str:
+    return "icc_" + form[4:-1].replace(",", "_")
 
 
 @dataclass(frozen=True, slots=True)

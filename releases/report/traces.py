@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from releases.aggregation.traces import dimension_names, on_grid
-from releases.agreement import ICC_FORMS, icc_table, mean_pairwise_ccc
-from releases.agreement.bootstrap import bootstrap_ci
-from releases.agreement.icc import forms_from_sums_of_squares
+from releases.agreement import ICC_FORMS, mean_pairwise_ccc
+from releases.agreement.bootstrap import bootstrap_ci, point_weights
+from releases.agreement.icc import forms_from_sums_of_squares, icc_results, undefined_reason, undefined_table
+from releases.agreement.stacked import RunningMoments, stacked_chunks
 from releases.report.common import FieldStats, Settings, as_dict, guarded, mean_over, per_item_list
 
 MAX_OVERLAY_POINTS = 2000
@@ -82,31 +83,98 @@ def _measures(
 
 def icc_on_traces(tables: list[np.ndarray], dim: str, s: Settings) -> list[dict[str, Any]]:
     """The six ICC forms over all complete frames (one frames x annotators array per item), with
-    an interval that resamples items."""
-    clusters = np.repeat(np.arange(len(tables)), [len(f) for f in tables])
-    values = np.concatenate(tables) if tables and sum(len(f) for f in tables) else np.empty((0, 0))
-    rated = ~np.isnan(values).all(axis=0) if values.size else np.zeros(values.shape[1], bool)
-    values = values[:, rated]
-    complete = ~np.isnan(values).any(axis=1) if values.size else np.zeros(0, bool)
-    point = icc_table(pd.DataFrame(values), n_resamples=0, seed=s.seed)
-    intervals, reasons = _cluster_intervals(values[complete], clusters[complete], s)
-    out = []
-    for i, form in enumerate(ICC_FORMS):
-        result = point[form]
-        if result.value is not None:
-            result = dataclasses.replace(result, ci=intervals[i], ci_undefined_reason=reasons[i])
-        out.append(as_dict(result, f"{form.lower()} {dim}"))
-    return out
+    an interval that resamples items.
+
+    Annotators who traced nothing in this dimension are left out; a frame counts when every other
+    annotator rated it. The ANOVA is computed from per-item sums gathered a chunk of items at a
+    time (``_stacked_item_sums``), the same numbers as ``icc_table`` on the stacked frames.
+    """
+    width = tables[0].shape[1] if tables else 0
+    rated = np.zeros(width, dtype=bool)
+    for table in tables:
+        rated |= ~np.isnan(table).all(axis=0)
+    k = int(rated.sum())
+    sums, frames = _stacked_item_sums(tables, rated)
+    n = frames.complete
+    context = {"items_dropped_incomplete": frames.present - n}
+    reason = undefined_reason(any_value=k > 0, raters=k, complete_rows=n, constant=frames.constant)
+    if reason:
+        table = undefined_table(reason, n=n, k=k, context=context)
+    else:
+        units = sums["n"] > 0  # items with at least one complete frame are the bootstrap's units
+        sums = {key: value[units] for key, value in sums.items()}
+        point, mean_squares = anova_from_sums(point_weights(int(units.sum())), sums, k)
+        intervals, reasons = _cluster_intervals(sums, k, s)
+        table = icc_results(
+            point[0], mean_squares, n=n, k=k, context=context, intervals=intervals, reasons=reasons
+        )
+    return [as_dict(table[form], f"{form.lower()} {dim}") for form in ICC_FORMS]
 
 
-def _cluster_intervals(values: np.ndarray, clusters: np.ndarray, s: Settings):
-    if values.shape[0] < 2 or values.shape[1] < 2 or s.n_resamples == 0:
+@dataclasses.dataclass
+class _FrameCounts:
+    present: int = 0  # frames someone rated
+    complete: int = 0  # frames every rating annotator rated
+    low: float = np.inf
+    high: float = -np.inf
+
+    @property
+    def constant(self) -> bool:
+        return self.complete > 0 and self.low == self.high
+
+
+def _stacked_item_sums(
+    tables: list[np.ndarray], rated: np.ndarray
+) -> tuple[dict[str, np.ndarray], _FrameCounts]:
+    """``_item_sums`` of the complete frames of every item about their common mean, chunk by chunk.
+
+    Each chunk is centred on its own mean and then moved to the common one exactly (``_moved``).
+    """
+    k = int(rated.sum())
+    out = {
+        "n": np.zeros(len(tables)), "r1": np.zeros(len(tables)), "r2": np.zeros(len(tables)),
+        "q": np.zeros(len(tables)), "c": np.zeros((len(tables), k)),
+    }  # fmt: skip
+    counts, spans, total = _FrameCounts(), [], 0.0
+    for chunk in stacked_chunks(tables, len(rated)):
+        values = chunk.frames[:, rated]
+        missing = np.isnan(values)
+        counts.present += int((~missing).any(axis=1).sum())
+        complete = ~missing.any(axis=1)
+        values, items = values[complete], chunk.items[complete]
+        if not values.size:
+            continue
+        counts.complete += int(values.shape[0])
+        counts.low, counts.high = min(counts.low, values.min()), max(counts.high, values.max())
+        centre = float(values.mean())
+        span = slice(chunk.first, chunk.first + chunk.n_items)
+        for key, value in _item_sums(values - centre, items, chunk.n_items).items():
+            out[key][span] = value
+        spans.append((span, centre))
+        total += centre * values.size
+    common = total / (counts.complete * k) if counts.complete else 0.0
+    for span, centre in spans:
+        _moved({key: value[span] for key, value in out.items()}, centre - common, k)
+    return out, counts
+
+
+def _moved(sums: dict[str, np.ndarray], shift: float, k: int) -> None:
+    """Turn item sums about a centre c into sums about c - shift, in place (each value gains shift)."""
+    if shift == 0:
+        return
+    n, r1 = sums["n"], sums["r1"].copy()
+    sums["r2"] += 2 * k * shift * r1 + n * (k * shift) ** 2
+    sums["q"] += 2 * shift * r1 + n * k * shift**2
+    sums["r1"] += n * k * shift
+    sums["c"] += (n * shift)[:, None]
+
+
+def _cluster_intervals(sums: dict[str, np.ndarray], k: int, s: Settings):
+    if s.n_resamples == 0:
         return [None] * len(ICC_FORMS), [None] * len(ICC_FORMS)
-    _, compact = np.unique(clusters, return_inverse=True)
-    sums = _item_sums(values - values.mean(), compact)
     intervals, reasons = bootstrap_ci(
-        lambda w: icc_from_sums(w, sums, values.shape[1]),
-        n_units=int(compact.max()) + 1,
+        lambda w: icc_from_sums(w, sums, k),
+        n_units=len(sums["n"]),
         n_resamples=s.n_resamples,
         seed=s.seed,
         width=len(ICC_FORMS),
@@ -115,9 +183,9 @@ def _cluster_intervals(values: np.ndarray, clusters: np.ndarray, s: Settings):
     return intervals, reasons
 
 
-def _item_sums(x: np.ndarray, clusters: np.ndarray) -> dict[str, np.ndarray]:
+def _item_sums(x: np.ndarray, clusters: np.ndarray, n_items: int | None = None) -> dict[str, np.ndarray]:
     """Per item: frames, sum of frame sums, sum of squared frame sums, sum of squares, column sums."""
-    n_items = int(clusters.max()) + 1
+    n_items = int(clusters.max()) + 1 if n_items is None else n_items
     row = x.sum(axis=1)
     column_sums = np.vstack(
         [np.bincount(clusters, weights=x[:, j], minlength=n_items) for j in range(x.shape[1])]
@@ -131,14 +199,22 @@ def _item_sums(x: np.ndarray, clusters: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def icc_from_sums(w: np.ndarray, sums: dict[str, np.ndarray], k: int) -> np.ndarray:
-    """The six ICC forms (FORMS order) per weight row, from per-item sums (Shrout & Fleiss 1979)."""
+def anova_from_sums(
+    w: np.ndarray, sums: dict[str, np.ndarray], k: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The six ICC forms (FORMS order) per weight row and the mean squares, from per-item sums
+    (Shrout & Fleiss 1979)."""
     n = w @ sums["n"]
     correction = (w @ sums["r1"]) ** 2 / (n * k)
     ss_total = w @ sums["q"] - correction
     ss_rows = w @ sums["r2"] / k - correction
     ss_cols = ((w @ sums["c"]) ** 2).sum(axis=1) / n - correction
-    return forms_from_sums_of_squares(ss_total, ss_rows, ss_cols, n, k)[0]
+    return forms_from_sums_of_squares(ss_total, ss_rows, ss_cols, n, k)
+
+
+def icc_from_sums(w: np.ndarray, sums: dict[str, np.ndarray], k: int) -> np.ndarray:
+    """The six ICC forms (FORMS order) per weight row, from per-item sums."""
+    return anova_from_sums(w, sums, k)[0]
 
 
 def _per_annotator(
@@ -186,24 +262,29 @@ def _ambiguity(pooled: list[np.ndarray]) -> list[float | None]:
     difference, divided by the same quantity for two values drawn at random from the whole field
     (2 x variance): 0 = identical traces, 1 = as far apart as chance.
 
-    The mean pairwise squared difference of a frame is twice its sample variance (ddof 1); every
-    frame of every item is computed at once and averaged per item with ``bincount``.
+    The mean pairwise squared difference of a frame is twice its sample variance (ddof 1). Frames
+    are taken a chunk of items at a time and summed per item with ``bincount``; the field's
+    variance is combined from the chunks' moments.
     """
     if not pooled:
         return []
-    values = np.concatenate(pooled)
-    items = np.repeat(np.arange(len(pooled)), [len(p) for p in pooled])
-    finite = np.isfinite(values)
-    flat = values[finite]
-    expected = 2 * flat.var(ddof=1) if flat.size > 1 else 0.0
-    m = finite.sum(axis=1)
-    usable = m >= 2
-    if expected <= 0 or not usable.any():
+    field = RunningMoments()
+    totals, frames = np.zeros(len(pooled)), np.zeros(len(pooled), dtype=np.int64)
+    for chunk in stacked_chunks(pooled, pooled[0].shape[1]):
+        finite = np.isfinite(chunk.frames)
+        field.add(chunk.frames[finite])
+        m = finite.sum(axis=1)
+        usable = m >= 2
+        if not usable.any():
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread = 2 * np.nanvar(chunk.frames[usable], axis=1) * m[usable] / (m[usable] - 1)
+        span = slice(chunk.first, chunk.first + chunk.n_items)
+        frames[span] += np.bincount(chunk.items[usable], minlength=chunk.n_items)
+        totals[span] += np.bincount(chunk.items[usable], weights=spread, minlength=chunk.n_items)
+    expected = 2 * field.variance(ddof=1) if field.n > 1 else 0.0
+    if not expected > 0 or not frames.any():
         return [None] * len(pooled)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        spread = 2 * np.nanvar(values[usable], axis=1) * m[usable] / (m[usable] - 1)
-    frames = np.bincount(items[usable], minlength=len(pooled))
-    totals = np.bincount(items[usable], weights=spread, minlength=len(pooled))
     return [float(t / n / expected) if n else None for t, n in zip(totals, frames, strict=True)]
 
 
