@@ -233,10 +233,12 @@ def aggregate_traces(
     dims = dimension_names(field)
     items = list(per_item)
     results: list[list] = [[None] * len(dims) for _ in items]
+    grids: dict[tuple[int, float, float], np.ndarray] = {}  # one copy of each grid, not one per item
     for index in range(len(dims)):
         pending: dict[tuple[int, int], list[tuple[int, np.ndarray, dict[str, np.ndarray]]]] = {}
         for position, item in enumerate(items):
             grid, series = on_grid(per_item[item], dimension=index, rate_hz=rate)
+            grid = grids.setdefault(_grid_key(grid), grid)
             stack = list(series.values())
             if len(stack) >= 2 and grid.size and all(np.isfinite(x).all() for x in stack):
                 batch = pending.setdefault((len(stack), grid.size), [])
@@ -265,6 +267,11 @@ def aggregate_traces(
 
 
 BATCH_ITEMS = 64
+
+
+def _grid_key(grid: np.ndarray) -> tuple[int, float, float]:
+    """Size, first and last time: equal keys mean equal grids, since a grid is evenly spaced."""
+    return (grid.size, float(grid[0]), float(grid[-1])) if grid.size else (0, 0.0, 0.0)
 
 
 def _run_batch(
@@ -519,8 +526,12 @@ def _trace_value(
 
 
 def _frozen(values: np.ndarray) -> np.ndarray:
-    """A read-only float array (NaN where missing), for values shared between items."""
-    array = np.array(values, dtype=float)
+    """A read-only view of the float values (NaN where missing), not a copy.
+
+    A batch's means are rows of one array: viewing them keeps that array, which every item of the
+    batch needs anyway, where a copy per item would hold the consensus twice until the batch is freed.
+    """
+    array = np.asarray(values, dtype=float).view()
     array.flags.writeable = False
     return array
 

@@ -110,3 +110,18 @@ def test_resampling_shortcut_equals_resample_trace():
         got, expected = traces._resampled(times, values, grid), resample_trace(times, values, grid=grid)
         assert np.array_equal(got, expected, equal_nan=True)
         assert np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_array_consensus_is_read_only_and_holds_each_grid_and_batch_once():
+    """A release keeps every consensus until its files are written: no per-item copies."""
+    rng = random.Random(7)
+    items = {str(i): {f"A0{a}": _walk(rng, 40, 1) for a in (1, 2, 3)} for i in range(10)}
+    values = [value for value, _ in aggregate_traces(FIELD, items, AggregationOptions(), arrays=True)]
+    listed = [value for value, _ in aggregate_traces(FIELD, items, AggregationOptions())]
+    for array_value, list_value in zip(values, listed, strict=True):
+        for key in ("mean", "ewe"):  # NaN in the arrays where the lists say None (frames lags emptied)
+            assert [None if np.isnan(v) else v for v in array_value[key].tolist()] == list_value[key]
+        assert not array_value["mean"].flags.writeable and not array_value["ewe"].flags.writeable
+    assert all(value["times"] is values[0]["times"] for value in values)  # one grid for all ten
+    first, last = values[0]["mean"].base, values[9]["mean"].base
+    assert first is not None and first is last  # rows of one batch's array, not copies
