@@ -296,10 +296,10 @@ def report_case(case: dict) -> None:
     print(f"  ratio on CPU time:   {cpu_ratio:.2f}  (the same, less sensitive to a shared machine)")
     print(f"  {case['files']} files, {case['bytes'] / 1e6:.1f} MB")
     print(
-        f"  peak RSS {case['rss']:.2f} GB (before the build {case['rss_before']:.2f} GB); load after: "
+        f"  peak RSS {case['rss']:.2f} GiB (before the build {case['rss_before']:.2f} GiB); load after: "
         + " ".join(f"{x:.1f}" for x in case["load"])
     )
-    print("    seconds  peak RSS  step")
+    print("    seconds  peak RSS (GB = 10^9 bytes)  step")
     for message, seconds, peak in case["steps"]:
         print(f"    {seconds:7.2f}  {peak:5.2f} GB  {message}")
 
