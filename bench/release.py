@@ -197,14 +197,14 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True, name="rss-sampler")
         self._page = os.sysconf("SC_PAGE_SIZE")
         self._peak = 0
-        self._stop = threading.Event()
+        self._halted = threading.Event()
 
     def current(self) -> int:
         with open("/proc/self/statm") as statm:
             return int(statm.read().split()[1]) * self._page
 
     def run(self) -> None:
-        while not self._stop.wait(0.02):
+        while not self._halted.wait(0.02):
             self._peak = max(self._peak, self.current())
 
     def take(self) -> float:
@@ -213,7 +213,7 @@ class RssSampler(threading.Thread):
         return peak / 1e9
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halted.set()
 
 
 Step = tuple[str, float, float]  # message, wall seconds, peak resident set in GB during the step

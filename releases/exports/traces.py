@@ -133,11 +133,14 @@ def _part(value: Any, key: str, dim: str | None) -> np.ndarray:
 def float_lists(series: Iterable[np.ndarray]) -> pa.Array:
     """A list<double> column from one array per row, NaN written as null, built from one flat buffer.
 
-    Callers pass at most BATCH_SAMPLES samples past a first row, so 32-bit offsets suffice.
+    Callers pass at most BATCH_SAMPLES samples past a first row, so the 32-bit offsets of the
+    file's ``list<double>`` columns suffice; a single trace beyond them is refused, not wrapped.
     """
     arrays = [np.asarray(s, dtype=float).ravel() for s in series]
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int32)
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
     np.cumsum([a.size for a in arrays], out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        raise ValueError(f"{offsets[-1]} samples in one row group: more than a Parquet list column holds")
     flat = np.concatenate(arrays) if arrays else np.empty(0)
     values = pa.array(flat, type=pa.float64(), from_pandas=True)  # NaN -> null
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32), pa.int32()), values)
